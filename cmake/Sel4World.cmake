@@ -1,0 +1,163 @@
+# A world is a kernel configuration on a machine (see README, "Worlds"). This
+# file loads the world's definition, finds and checks its installed kernel,
+# brings in the host tools, and offers the functions that build root tasks
+# and register on-target tests.
+include_guard(GLOBAL)
+include(ExternalProject)
+
+set(CPP_SEL4_COMMON_KERNEL_OPTIONS
+    KernelVerificationBuild=OFF KernelDebugBuild=ON KernelPrinting=ON KernelMaxNumNodes=1)
+set(CPP_SEL4_COMMON_KERNEL_CHECKS
+    KernelVerificationBuild:VERIFICATION_BUILD=OFF KernelDebugBuild:DEBUG_BUILD=ON
+    KernelPrinting:PRINTING=ON KernelMaxNumNodes:MAX_NUM_NODES=1)
+
+# Called by cmake/worlds/<world>.cmake.
+#   ARCH            the target architecture (x86_64, aarch64, riscv64)
+#   BOOT            multiboot (QEMU loads kernel and root task) or loader (our kernel loader)
+#   KERNEL_OPTIONS  the seL4 build options of this world, as users pass them
+#   CHECKS          Option:GEN_CONFIG_KEY=value, checked against the installed kernel
+function(cpp_sel4_define_world)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "ARCH;BOOT" "KERNEL_OPTIONS;CHECKS")
+  set(CPP_SEL4_ARCH ${arg_ARCH} PARENT_SCOPE)
+  set(CPP_SEL4_BOOT ${arg_BOOT} PARENT_SCOPE)
+  set(CPP_SEL4_KERNEL_OPTIONS ${arg_KERNEL_OPTIONS} ${CPP_SEL4_COMMON_KERNEL_OPTIONS} PARENT_SCOPE)
+  set(CPP_SEL4_KERNEL_CHECKS ${arg_CHECKS} ${CPP_SEL4_COMMON_KERNEL_CHECKS} PARENT_SCOPE)
+  if("KernelIsMCS:KERNEL_MCS=ON" IN_LIST arg_CHECKS)
+    set(CPP_SEL4_MCS ON PARENT_SCOPE)
+  else()
+    set(CPP_SEL4_MCS OFF PARENT_SCOPE)
+  endif()
+endfunction()
+
+set(world_file ${CMAKE_CURRENT_LIST_DIR}/worlds/${CPP_SEL4_WORLD}.cmake)
+if(NOT EXISTS ${world_file})
+  file(GLOB known RELATIVE ${CMAKE_CURRENT_LIST_DIR}/worlds ${CMAKE_CURRENT_LIST_DIR}/worlds/*.cmake)
+  string(REPLACE ".cmake" "" known "${known}")
+  message(FATAL_ERROR "Unknown world '${CPP_SEL4_WORLD}'. Known worlds: host ${known}")
+endif()
+include(${world_file})
+if(NOT CPP_SEL4_TOOLCHAIN_ARCH STREQUAL CPP_SEL4_ARCH)
+  message(FATAL_ERROR "World ${CPP_SEL4_WORLD} targets ${CPP_SEL4_ARCH}, but the toolchain file is for "
+                      "'${CPP_SEL4_TOOLCHAIN_ARCH}'. Configure with the preset: cmake --preset ${CPP_SEL4_WORLD}")
+endif()
+string(JOIN " " CPP_SEL4_KERNEL_OPTIONS_TEXT ${CPP_SEL4_KERNEL_OPTIONS})
+
+# --- The installed kernel ---------------------------------------------------
+if(DEFINED ENV{SEL4_PREFIX} AND NOT "$ENV{SEL4_PREFIX}" STREQUAL "")
+  set(default_prefix "$ENV{SEL4_PREFIX}")
+else()
+  set(default_prefix "/opt/sel4/${CPP_SEL4_WORLD}")
+endif()
+set(SEL4_PREFIX "${default_prefix}" CACHE PATH "Installed seL4 16.0.0 kernel for this world")
+# A prefix given by the environment wins over an older cached one.
+if(DEFINED ENV{SEL4_PREFIX} AND NOT "$ENV{SEL4_PREFIX}" STREQUAL "")
+  set(SEL4_PREFIX "$ENV{SEL4_PREFIX}" CACHE PATH "Installed seL4 16.0.0 kernel for this world" FORCE)
+endif()
+
+set(SEL4_KERNEL_ELF ${SEL4_PREFIX}/bin/kernel.elf)
+set(SEL4_GEN_CONFIG ${SEL4_PREFIX}/libsel4/include/kernel/gen_config.json)
+set(CPP_SEL4_KERNEL_MISSING_MESSAGE
+    "no seL4 kernel for world ${CPP_SEL4_WORLD} at ${SEL4_PREFIX} (expected ${SEL4_KERNEL_ELF} and ${SEL4_GEN_CONFIG}); "
+    "build seL4 16.0.0 with ${CPP_SEL4_KERNEL_OPTIONS_TEXT} and install it there, or set SEL4_PREFIX")
+
+if(EXISTS ${SEL4_KERNEL_ELF} AND EXISTS ${SEL4_GEN_CONFIG})
+  set(CPP_SEL4_KERNEL_FOUND ON)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${SEL4_GEN_CONFIG})
+  file(READ ${SEL4_GEN_CONFIG} gen_config)
+  foreach(check IN LISTS CPP_SEL4_KERNEL_CHECKS)
+    if(NOT check MATCHES "^([^:]+):([^=]+)=(.*)$")
+      message(FATAL_ERROR "Malformed kernel check '${check}' in ${world_file}")
+    endif()
+    set(option ${CMAKE_MATCH_1})
+    set(key ${CMAKE_MATCH_2})
+    set(expected ${CMAKE_MATCH_3})
+    string(JSON found ERROR_VARIABLE json_error GET "${gen_config}" ${key})
+    if(json_error)
+      set(found "(absent)")
+    endif()
+    if(NOT found STREQUAL expected)
+      message(FATAL_ERROR
+        "The kernel at ${SEL4_PREFIX} does not match world ${CPP_SEL4_WORLD}: option ${option} "
+        "(${key} in ${SEL4_GEN_CONFIG}) is '${found}', expected '${expected}'.\n"
+        "World ${CPP_SEL4_WORLD} needs a kernel built with: ${CPP_SEL4_KERNEL_OPTIONS_TEXT}")
+    endif()
+  endforeach()
+  message(STATUS "World ${CPP_SEL4_WORLD}: seL4 kernel at ${SEL4_PREFIX}")
+else()
+  set(CPP_SEL4_KERNEL_FOUND OFF)
+  message(WARNING "On-target tests of world ${CPP_SEL4_WORLD} will be skipped: ${CPP_SEL4_KERNEL_MISSING_MESSAGE}")
+endif()
+
+# --- Host tools, built with the host compiler --------------------------------
+set(CPP_SEL4_HOST_TOOLS_DIR ${CMAKE_BINARY_DIR}/host-tools)
+ExternalProject_Add(host-tools
+  SOURCE_DIR ${PROJECT_SOURCE_DIR}/tools
+  BINARY_DIR ${CPP_SEL4_HOST_TOOLS_DIR}
+  CMAKE_ARGS -DCMAKE_BUILD_TYPE=Release -DCPP_SEL4_TOOLS_TESTS=OFF
+  CMAKE_GENERATOR ${CMAKE_GENERATOR}
+  BUILD_ALWAYS ON
+  INSTALL_COMMAND ""
+  USES_TERMINAL_BUILD ON)
+set(CPP_SEL4_QEMU_RUNNER ${CPP_SEL4_HOST_TOOLS_DIR}/qemu-runner/sel4-qemu-run)
+
+# --- The kernel image that QEMU boots -----------------------------------------
+if(CPP_SEL4_KERNEL_FOUND AND CPP_SEL4_BOOT STREQUAL "multiboot")
+  # QEMU's multiboot loader takes only 32-bit ELF files.
+  set(CPP_SEL4_BOOT_KERNEL ${CMAKE_BINARY_DIR}/kernel32.elf)
+  add_custom_command(OUTPUT ${CPP_SEL4_BOOT_KERNEL}
+    COMMAND ${CMAKE_OBJCOPY} -O elf32-i386 ${SEL4_KERNEL_ELF} ${CPP_SEL4_BOOT_KERNEL}
+    DEPENDS ${SEL4_KERNEL_ELF}
+    COMMENT "Converting the seL4 kernel to elf32 for multiboot")
+  add_custom_target(boot-kernel ALL DEPENDS ${CPP_SEL4_BOOT_KERNEL})
+endif()
+
+# --- Functions -----------------------------------------------------------------
+
+# add_sel4_root_task(<target> <sources>...): a static root-task executable for this world.
+function(add_sel4_root_task target)
+  add_executable(${target} ${ARGN})
+  target_link_libraries(${target} PRIVATE gcc)
+  if(CPP_SEL4_KERNEL_FOUND)
+    set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${SEL4_GEN_CONFIG})
+  endif()
+endfunction()
+
+# add_sel4_qemu_test(NAME <area>.<name> ROOT_TASK <target> [TIMEOUT <s>]
+#                    [EXPECT_FAILURE <regex> [PASS_FAILURE_IN <s>]])
+# Boots the root task on this world's kernel in QEMU. The test passes on the
+# program's success line. With EXPECT_FAILURE the runner must instead fail
+# with a reason matching <regex>, within the timeout, and leave no QEMU behind.
+function(add_sel4_qemu_test)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;ROOT_TASK;TIMEOUT;EXPECT_FAILURE" "")
+  if(NOT arg_NAME MATCHES "^[a-z0-9-]+\\.[a-z0-9-]+$")
+    message(FATAL_ERROR "On-target test name '${arg_NAME}' is not of the form <area>.<name>")
+  endif()
+  if(NOT arg_TIMEOUT)
+    set(arg_TIMEOUT 60)
+  endif()
+
+  set(skip_reason "")
+  if(NOT CPP_SEL4_KERNEL_FOUND)
+    set(skip_reason "${CPP_SEL4_KERNEL_MISSING_MESSAGE}")
+  elseif(NOT CPP_SEL4_BOOT STREQUAL "multiboot")
+    set(skip_reason "world ${CPP_SEL4_WORLD} boots through the project's kernel loader, which is not built yet; "
+                    "the test program was built, booting it is skipped")
+  endif()
+  if(skip_reason)
+    add_test(NAME ${arg_NAME} COMMAND sh -c "echo \"SKIPPED: $1\"; exit 77" sh "${skip_reason}")
+    set_tests_properties(${arg_NAME} PROPERTIES SKIP_RETURN_CODE 77 LABELS qemu)
+    return()
+  endif()
+
+  set(run ${CPP_SEL4_QEMU_RUNNER} --timeout ${arg_TIMEOUT})
+  set(boot ${CPP_SEL4_QEMU_COMMAND} -kernel ${CPP_SEL4_BOOT_KERNEL} -initrd $<TARGET_FILE:${arg_ROOT_TASK}>)
+  if(arg_EXPECT_FAILURE)
+    add_test(NAME ${arg_NAME}
+      COMMAND sh ${PROJECT_SOURCE_DIR}/tests/runner/expect-failure.sh "${arg_EXPECT_FAILURE}" ${arg_TIMEOUT}
+              ${run} -- ${boot})
+  else()
+    add_test(NAME ${arg_NAME} COMMAND ${run} -- ${boot})
+  endif()
+  math(EXPR ctest_timeout "${arg_TIMEOUT} + 30")
+  set_tests_properties(${arg_NAME} PROPERTIES LABELS qemu TIMEOUT ${ctest_timeout})
+endfunction()

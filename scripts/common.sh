@@ -1,0 +1,16 @@
+# Sourced by setup.sh and test.sh: the presets, in build order.
+# shellcheck shell=bash
+PRESETS=(host x86_64 aarch64 riscv64 aarch64-mcs)
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Configures and builds one preset; the world's kernel is re-detected each time.
+build_preset() {
+    local preset=$1
+    echo "=== build: $preset"
+    cmake --preset "$preset" > "$REPO/build/$preset.configure.log" 2>&1 || {
+        cat "$REPO/build/$preset.configure.log"
+        return 1
+    }
+    grep -A3 'CMake Warning' "$REPO/build/$preset.configure.log" || true
+    cmake --build --preset "$preset"
+}

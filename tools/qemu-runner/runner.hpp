@@ -1,0 +1,50 @@
+// The QEMU test runner: boots one image, streams its serial output, and decides
+// the outcome from the program's own lines and from the kernel's fault reports.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sel4_runner {
+
+struct Options {
+    std::vector<std::string> command;          // emulator argv; command[0] is looked up in PATH
+    std::chrono::milliseconds timeout{60'000};  // hard limit from start to success line
+    std::string success_line = "cpp-sel4: test passed";
+    std::string failure_line = "cpp-sel4: test failed";
+    std::string pid_file;                       // where the emulator's pid is written, if set
+    // After a fault report starts, keep reading this long so the whole report is shown.
+    std::chrono::milliseconds fault_grace{500};
+};
+
+enum class Verdict { passed, program_failed, fault, exited, timed_out, start_failed };
+
+struct Outcome {
+    Verdict verdict;
+    std::string reason;  // one line, shown to the user
+};
+
+// What one line of output means to the runner.
+enum class LineKind { ordinary, success, failure, fault };
+
+// Classifies a complete line (without its terminator).
+LineKind classify_line(std::string_view line, const Options &options);
+
+// Parses the command line; returns an error message on bad input.
+struct ParseResult {
+    std::optional<Options> options;
+    std::string error;
+};
+ParseResult parse_arguments(const std::vector<std::string> &args);
+
+// Runs the emulator to an outcome. Every line of output is passed to `echo`
+// as it arrives. The emulator and everything it started are dead on return.
+Outcome run(const Options &options, const std::function<void(std::string_view)> &echo);
+
+const char *verdict_name(Verdict verdict);
+
+}  // namespace sel4_runner

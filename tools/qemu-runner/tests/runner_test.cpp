@@ -1,0 +1,171 @@
+// The runner against fake emulators: small shell scripts that print what QEMU
+// and seL4 would, or misbehave the way a broken test does.
+#include "../runner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <signal.h>
+#include <string>
+#include <unistd.h>
+
+using namespace sel4_runner;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Run {
+    Outcome outcome;
+    std::vector<std::string> lines;
+    std::chrono::duration<double> elapsed;
+};
+
+Run run_script(const std::string &script, std::chrono::milliseconds timeout = 5s, Options options = {}) {
+    options.command = {"/bin/sh", "-c", script};
+    options.timeout = timeout;
+    Run result{};
+    auto start = std::chrono::steady_clock::now();
+    result.outcome = run(options, [&](std::string_view line) { result.lines.emplace_back(line); });
+    result.elapsed = std::chrono::steady_clock::now() - start;
+    return result;
+}
+
+std::string temp_path(const char *name) {
+    return ::testing::TempDir() + "/runner-test-" + std::to_string(::getpid()) + "-" + name;
+}
+
+pid_t read_pid(const std::string &path) {
+    std::ifstream in(path);
+    pid_t pid = 0;
+    in >> pid;
+    return pid;
+}
+
+// True while the process exists and is not a zombie.
+bool alive(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat) return false;
+    std::string text((std::istreambuf_iterator<char>(stat)), {});
+    auto close = text.rfind(')');
+    return close != std::string::npos && close + 2 < text.size() && text[close + 2] != 'Z';
+}
+
+bool eventually_dead(pid_t pid) {
+    for (int i = 0; i < 200 && alive(pid); ++i) ::usleep(10'000);
+    return !alive(pid);
+}
+
+}  // namespace
+
+TEST(Classify, SuccessFailureFaultOrdinary) {
+    Options o;
+    EXPECT_EQ(classify_line("cpp-sel4: test passed", o), LineKind::success);
+    EXPECT_EQ(classify_line("cpp-sel4: test passed\r", o), LineKind::success);
+    EXPECT_EQ(classify_line("\rcpp-sel4: test passed", o), LineKind::success);
+    EXPECT_EQ(classify_line("cpp-sel4: test passed but not really", o), LineKind::ordinary);
+    EXPECT_EQ(classify_line("cpp-sel4: test failed: 2 != 3", o), LineKind::failure);
+    EXPECT_EQ(classify_line("Caught cap fault in send phase at address 0", o), LineKind::fault);
+    EXPECT_EQ(classify_line("Found thread has no fault handler while trying to handle:", o), LineKind::fault);
+    EXPECT_EQ(classify_line("seL4 called fail at src/x.c:1 in function f, saying \"x\"", o), LineKind::fault);
+    EXPECT_EQ(classify_line("seL4 failed assertion 'x' at src/x.c:1 in function f", o), LineKind::fault);
+    EXPECT_EQ(classify_line("Booting all finished, dropped to user space", o), LineKind::ordinary);
+}
+
+TEST(Arguments, Valid) {
+    auto r = parse_arguments({"--timeout", "2.5", "--success", "ok", "--failure", "bad", "--pid-file", "p",
+                              "--", "qemu", "-m", "512"});
+    ASSERT_TRUE(r.options) << r.error;
+    EXPECT_EQ(r.options->timeout, 2500ms);
+    EXPECT_EQ(r.options->success_line, "ok");
+    EXPECT_EQ(r.options->failure_line, "bad");
+    EXPECT_EQ(r.options->pid_file, "p");
+    EXPECT_EQ(r.options->command, (std::vector<std::string>{"qemu", "-m", "512"}));
+}
+
+TEST(Arguments, Invalid) {
+    EXPECT_NE(parse_arguments({"--timeout", "x", "--", "q"}).error.find("--timeout"), std::string::npos);
+    EXPECT_NE(parse_arguments({"--timeout", "-1", "--", "q"}).error.find("positive"), std::string::npos);
+    EXPECT_NE(parse_arguments({"--timeout", "5s", "--", "q"}).error.find("5s"), std::string::npos);
+    EXPECT_NE(parse_arguments({"--timeout"}).error.find("needs a value"), std::string::npos);
+    EXPECT_NE(parse_arguments({"--frobnicate", "--", "q"}).error.find("--frobnicate"), std::string::npos);
+    EXPECT_NE(parse_arguments({"--"}).error.find("no emulator command"), std::string::npos);
+    EXPECT_NE(parse_arguments({"--success", "", "--", "q"}).error.find("empty"), std::string::npos);
+}
+
+TEST(Run, PassesOnSuccessLineAndEchoesOutput) {
+    auto r = run_script("echo 'seL4 booting'; echo 'cpp-sel4: test passed'; sleep 30");
+    EXPECT_EQ(r.outcome.verdict, Verdict::passed);
+    EXPECT_EQ(r.lines, (std::vector<std::string>{"seL4 booting", "cpp-sel4: test passed"}));
+    EXPECT_LT(r.elapsed.count(), 4.0);  // does not wait for the emulator to end by itself
+}
+
+TEST(Run, SuccessLineSplitAcrossWritesAndWithoutNewline) {
+    auto split = run_script("printf 'cpp-sel4: te'; sleep 0.2; printf 'st passed\\r\\n'; sleep 30");
+    EXPECT_EQ(split.outcome.verdict, Verdict::passed);
+    auto unterminated = run_script("printf 'cpp-sel4: test passed'; sleep 30");
+    EXPECT_EQ(unterminated.outcome.verdict, Verdict::passed);
+}
+
+TEST(Run, FailsOnProgramFailureLine) {
+    auto r = run_script("echo 'cpp-sel4: test failed: expected 4, got 5'; echo 'cpp-sel4: test passed'");
+    EXPECT_EQ(r.outcome.verdict, Verdict::program_failed);
+    EXPECT_EQ(r.outcome.reason, "cpp-sel4: test failed: expected 4, got 5");
+}
+
+TEST(Run, FailsOnKernelFaultReportWithWholeReport) {
+    auto r = run_script("echo 'Caught cap fault in send phase at address 0'; echo 'while trying to handle:';"
+                        "echo 'vm fault on data at address 0 with status 0x6';"
+                        "echo 'in thread 0xffffff8 \"rootserver\" at address 0x401000'; echo 'With stack:';"
+                        "echo '0x4011f0: 0x0'; sleep 30");
+    EXPECT_EQ(r.outcome.verdict, Verdict::fault);
+    EXPECT_NE(r.outcome.reason.find("Caught cap fault"), std::string::npos);
+    EXPECT_NE(r.outcome.reason.find("vm fault on data at address 0"), std::string::npos);
+    EXPECT_NE(r.outcome.reason.find("at address 0x401000"), std::string::npos);
+    EXPECT_EQ(r.outcome.reason.find("0x4011f0"), std::string::npos);  // the stack dump is not the reason
+    EXPECT_LT(r.elapsed.count(), 4.0);
+}
+
+TEST(Run, FaultReportEndsAfterGraceWhenNoStackLineFollows) {
+    auto r = run_script("echo 'seL4 called fail at src/kernel/boot.c:10 in function f, saying \"no\"'; sleep 30");
+    EXPECT_EQ(r.outcome.verdict, Verdict::fault);
+    EXPECT_LT(r.elapsed.count(), 4.0);
+}
+
+TEST(Run, FailsWhenEmulatorExitsFirst) {
+    auto r = run_script("echo booting; exit 3");
+    EXPECT_EQ(r.outcome.verdict, Verdict::exited);
+    EXPECT_NE(r.outcome.reason.find("status 3"), std::string::npos);
+}
+
+TEST(Run, TimesOutWithinLimitAndKillsEmulator) {
+    Options options;
+    options.pid_file = temp_path("hang.pid");
+    auto r = run_script("echo booting; while :; do sleep 1; done", 300ms, options);
+    EXPECT_EQ(r.outcome.verdict, Verdict::timed_out);
+    EXPECT_NE(r.outcome.reason.find("0.3 s"), std::string::npos);
+    EXPECT_LT(r.elapsed.count(), 3.0);
+    pid_t pid = read_pid(options.pid_file);
+    ASSERT_GT(pid, 0);
+    EXPECT_TRUE(eventually_dead(pid));
+    std::remove(options.pid_file.c_str());
+}
+
+TEST(Run, KillsEverythingTheEmulatorStarted) {
+    auto child_file = temp_path("child.pid");
+    auto r = run_script("sleep 100 & echo $! > " + child_file + "; trap '' TERM; echo 'cpp-sel4: test passed'; sleep 100");
+    EXPECT_EQ(r.outcome.verdict, Verdict::passed);
+    pid_t child = read_pid(child_file);
+    ASSERT_GT(child, 0);
+    EXPECT_TRUE(eventually_dead(child));
+    std::remove(child_file.c_str());
+}
+
+TEST(Run, ReportsEmulatorThatCannotStart) {
+    Options options;
+    options.command = {"/nonexistent/qemu-system-x86_64"};
+    auto outcome = run(options, [](std::string_view) {});
+    EXPECT_EQ(outcome.verdict, Verdict::start_failed);
+    EXPECT_NE(outcome.reason.find("/nonexistent/qemu-system-x86_64"), std::string::npos);
+}
