@@ -56,12 +56,23 @@ endif()
 
 set(SEL4_KERNEL_ELF ${SEL4_PREFIX}/bin/kernel.elf)
 set(SEL4_GEN_CONFIG ${SEL4_PREFIX}/libsel4/include/kernel/gen_config.json)
+set(SEL4_DTB ${SEL4_PREFIX}/support/kernel.dtb)
+set(kernel_files ${SEL4_KERNEL_ELF} ${SEL4_GEN_CONFIG})
+if(CPP_SEL4_BOOT STREQUAL "loader")
+  list(APPEND kernel_files ${SEL4_DTB})
+endif()
+set(CPP_SEL4_KERNEL_FOUND ON)
+foreach(file IN LISTS kernel_files)
+  if(NOT EXISTS ${file})
+    set(CPP_SEL4_KERNEL_FOUND OFF)
+  endif()
+endforeach()
+string(JOIN " and " kernel_files_text ${kernel_files})
 set(CPP_SEL4_KERNEL_MISSING_MESSAGE
-    "no seL4 kernel for world ${CPP_SEL4_WORLD} at ${SEL4_PREFIX} (expected ${SEL4_KERNEL_ELF} and ${SEL4_GEN_CONFIG}); "
+    "no seL4 kernel for world ${CPP_SEL4_WORLD} at ${SEL4_PREFIX} (expected ${kernel_files_text}); "
     "build seL4 16.0.0 with ${CPP_SEL4_KERNEL_OPTIONS_TEXT} and install it there, or set SEL4_PREFIX")
 
-if(EXISTS ${SEL4_KERNEL_ELF} AND EXISTS ${SEL4_GEN_CONFIG})
-  set(CPP_SEL4_KERNEL_FOUND ON)
+if(CPP_SEL4_KERNEL_FOUND)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${SEL4_GEN_CONFIG})
   file(READ ${SEL4_GEN_CONFIG} gen_config)
   foreach(check IN LISTS CPP_SEL4_KERNEL_CHECKS)
@@ -84,12 +95,13 @@ if(EXISTS ${SEL4_KERNEL_ELF} AND EXISTS ${SEL4_GEN_CONFIG})
   endforeach()
   message(STATUS "World ${CPP_SEL4_WORLD}: seL4 kernel at ${SEL4_PREFIX}")
 else()
-  set(CPP_SEL4_KERNEL_FOUND OFF)
   message(WARNING "On-target tests of world ${CPP_SEL4_WORLD} will be skipped: ${CPP_SEL4_KERNEL_MISSING_MESSAGE}")
 endif()
 
 # --- Host tools, built with the host compiler --------------------------------
 set(CPP_SEL4_HOST_TOOLS_DIR ${CMAKE_BINARY_DIR}/host-tools)
+set(CPP_SEL4_QEMU_RUNNER ${CPP_SEL4_HOST_TOOLS_DIR}/qemu-runner/sel4-qemu-run)
+set(CPP_SEL4_IMAGE_TOOL ${CPP_SEL4_HOST_TOOLS_DIR}/image-tool/sel4-image)
 ExternalProject_Add(host-tools
   SOURCE_DIR ${PROJECT_SOURCE_DIR}/tools
   BINARY_DIR ${CPP_SEL4_HOST_TOOLS_DIR}
@@ -97,8 +109,8 @@ ExternalProject_Add(host-tools
   CMAKE_GENERATOR ${CMAKE_GENERATOR}
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
+  BUILD_BYPRODUCTS ${CPP_SEL4_QEMU_RUNNER} ${CPP_SEL4_IMAGE_TOOL}
   USES_TERMINAL_BUILD ON)
-set(CPP_SEL4_QEMU_RUNNER ${CPP_SEL4_HOST_TOOLS_DIR}/qemu-runner/sel4-qemu-run)
 
 # --- The kernel image that QEMU boots -----------------------------------------
 if(CPP_SEL4_KERNEL_FOUND AND CPP_SEL4_BOOT STREQUAL "multiboot")
@@ -136,21 +148,27 @@ function(add_sel4_qemu_test)
     set(arg_TIMEOUT 60)
   endif()
 
-  set(skip_reason "")
   if(NOT CPP_SEL4_KERNEL_FOUND)
-    set(skip_reason "${CPP_SEL4_KERNEL_MISSING_MESSAGE}")
-  elseif(NOT CPP_SEL4_BOOT STREQUAL "multiboot")
-    set(skip_reason "world ${CPP_SEL4_WORLD} boots through the project's kernel loader, which is not built yet; "
-                    "the test program was built, booting it is skipped")
-  endif()
-  if(skip_reason)
-    add_test(NAME ${arg_NAME} COMMAND sh -c "echo \"SKIPPED: $1\"; exit 77" sh "${skip_reason}")
+    add_test(NAME ${arg_NAME} COMMAND sh -c "echo \"SKIPPED: $1\"; exit 77" sh "${CPP_SEL4_KERNEL_MISSING_MESSAGE}")
     set_tests_properties(${arg_NAME} PROPERTIES SKIP_RETURN_CODE 77 LABELS qemu)
     return()
   endif()
 
+  if(CPP_SEL4_BOOT STREQUAL "multiboot")
+    set(boot ${CPP_SEL4_QEMU_COMMAND} -kernel ${CPP_SEL4_BOOT_KERNEL} -initrd $<TARGET_FILE:${arg_ROOT_TASK}>)
+  else()
+    # The loader with this kernel and root task attached.
+    set(image ${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}.img)
+    add_custom_command(OUTPUT ${image}
+      COMMAND ${CPP_SEL4_IMAGE_TOOL} --loader $<TARGET_FILE:kernel-loader> --kernel ${SEL4_KERNEL_ELF}
+              --kernel-config ${SEL4_GEN_CONFIG} --root-task $<TARGET_FILE:${arg_ROOT_TASK}> --dtb ${SEL4_DTB}
+              -o ${image}
+      DEPENDS kernel-loader ${arg_ROOT_TASK} ${CPP_SEL4_IMAGE_TOOL} ${SEL4_KERNEL_ELF} ${SEL4_GEN_CONFIG} ${SEL4_DTB}
+      COMMENT "Attaching seL4 and ${arg_ROOT_TASK} to the kernel loader")
+    add_custom_target(${arg_NAME}-image ALL DEPENDS ${image})
+    set(boot ${CPP_SEL4_QEMU_COMMAND} -kernel ${image})
+  endif()
   set(run ${CPP_SEL4_QEMU_RUNNER} --timeout ${arg_TIMEOUT})
-  set(boot ${CPP_SEL4_QEMU_COMMAND} -kernel ${CPP_SEL4_BOOT_KERNEL} -initrd $<TARGET_FILE:${arg_ROOT_TASK}>)
   if(arg_EXPECT_FAILURE)
     add_test(NAME ${arg_NAME}
       COMMAND sh ${PROJECT_SOURCE_DIR}/tests/runner/expect-failure.sh "${arg_EXPECT_FAILURE}" ${arg_TIMEOUT}

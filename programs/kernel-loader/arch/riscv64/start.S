@@ -1,0 +1,50 @@
+/* riscv64 entry: OpenSBI starts the loader in S-mode with satp = 0,
+ * a0 = hart id, a1 = its device tree. */
+    .section .text._start, "ax"
+    .global _start
+_start:
+    .option push
+    .option norelax
+    la      gp, __global_pointer$
+    .option pop
+    la      sp, loader_stack_top
+    la      t0, __bss_start
+    la      t1, __bss_end
+1:  bgeu    t0, t1, 2f
+    sd      zero, 0(t0)
+    addi    t0, t0, 8
+    j       1b
+2:  la      t0, loader_boot_hart
+    sd      a0, 0(t0)
+    call    loader_main
+3:  wfi
+    j       3b
+
+/* void loader_enter(const Header *h, word hart_id, word core_id): switch
+ * to the boot tables and enter the kernel with a0-a5 (and a6, a7 for SMP). */
+    .section .text.loader_enter, "ax"
+    .global loader_enter
+loader_enter:
+    mv      t0, a0
+    mv      a6, a1
+    mv      a7, a2
+    ld      t1, 32(t0)          /* table_root: the satp value */
+    ld      t2, 24(t0)          /* kernel_entry */
+    sfence.vma
+    csrw    satp, t1
+    sfence.vma
+    fence.i
+    ld      a0, 64(t0)
+    ld      a1, 72(t0)
+    ld      a2, 80(t0)
+    ld      a3, 88(t0)
+    ld      a4, 96(t0)
+    ld      a5, 104(t0)
+    jr      t2
+
+    .section .bss.loader_stack, "aw", @nobits
+    .balign 16
+    .space  16384
+loader_stack_top:
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,57 @@
+// The payload that the host image tool attaches to the kernel loader, and
+// that the loader reads at __payload_start. Shared by both sides: plain
+// fixed-width fields, little-endian (both targets are), no pointers.
+//
+// Layout, from __payload_start (4 KiB aligned):
+//   Header | Region[region_count] | padding to 4 KiB | page tables | region data
+// Every address is physical. The page tables are used in place; regions are
+// copied (then zero-filled to mem_size) to their destination, in order.
+#pragma once
+
+#include <cstdint>
+
+namespace kernel_loader {
+
+inline constexpr std::uint64_t payload_magic = 0x4c34'6c65'7370'7063;  // "cppsel4L" as a little-endian word
+inline constexpr std::uint32_t payload_version = 1;
+
+enum class TranslationMode : std::uint32_t {
+    aarch64_el2 = 1,  // kernel runs at EL2 (hypervisor support): one table in TTBR0_EL2
+    aarch64_el1 = 2,  // kernel runs at EL1: identity in TTBR0_EL1, kernel window in TTBR1_EL1
+    riscv64_sv39 = 3, // S-mode, Sv39: one root table in satp
+};
+
+// The arguments of seL4's init_kernel, in register order (x0-x5 / a0-a5).
+struct KernelArguments {
+    std::uint64_t user_image_start;  // physical start of the root task's image
+    std::uint64_t user_image_end;    // physical end (exclusive)
+    std::uint64_t pv_offset;         // physical minus virtual address of the root task's image
+    std::uint64_t user_entry;        // the root task's virtual entry point
+    std::uint64_t dtb_start;         // physical address of the device tree, or 0
+    std::uint64_t dtb_size;
+};
+
+struct Header {
+    std::uint64_t magic;
+    std::uint32_t version;
+    std::uint32_t region_count;
+    TranslationMode mode;
+    std::uint32_t num_nodes;           // cores to start (the kernel's MAX_NUM_NODES)
+    std::uint64_t kernel_entry;        // virtual
+    std::uint64_t table_root;          // physical root of the page tables (TTBR0 / Sv39 root)
+    std::uint64_t table_root_high;     // aarch64_el1: TTBR1_EL1 root; otherwise 0
+    std::uint64_t tcr;                 // aarch64: TCR_ELx value; otherwise 0
+    std::uint64_t mair;                // aarch64: MAIR_ELx value; otherwise 0
+    KernelArguments kernel_arguments;
+};
+
+struct Region {
+    std::uint64_t destination;   // physical
+    std::uint64_t data_offset;   // from __payload_start
+    std::uint64_t data_size;
+    std::uint64_t memory_size;   // >= data_size; the rest is zero-filled
+};
+
+static_assert(sizeof(Header) == 112 && sizeof(Region) == 32, "the payload layout is fixed");
+
+}  // namespace kernel_loader

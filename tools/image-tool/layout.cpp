@@ -1,0 +1,225 @@
+#include "layout.hpp"
+
+#include "paging.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+namespace image_tool {
+
+namespace {
+
+constexpr std::uint64_t page = 4096;
+
+std::uint64_t align_up(std::uint64_t v, std::uint64_t a) { return (v + a - 1) & ~(a - 1); }
+std::uint64_t align_down(std::uint64_t v, std::uint64_t a) { return v & ~(a - 1); }
+
+struct Extent {
+    std::uint64_t start, end;
+};
+
+// The range of addresses that a file's segments occupy.
+Extent extent(const elf::File &f, bool physical) {
+    Extent e{~0ull, 0};
+    for (const auto &s : f.segments) {
+        std::uint64_t a = physical ? s.physical_address : s.virtual_address;
+        e.start = std::min(e.start, a);
+        e.end = std::max(e.end, a + s.memory_size);
+    }
+    return e;
+}
+
+// The 1 GiB blocks that cover [start, end), mapped at virtual = physical + offset.
+void cover(std::vector<Mapping> &out, std::uint64_t start, std::uint64_t end, std::uint64_t offset) {
+    for (std::uint64_t p = align_down(start, gib); p < end; p += gib) {
+        Mapping m{p + offset, p};
+        bool present = std::any_of(out.begin(), out.end(), [&](const Mapping &o) {
+            return o.virtual_address == m.virtual_address && o.physical_address == m.physical_address;
+        });
+        if (!present) out.push_back(m);
+    }
+}
+
+}  // namespace
+
+std::string hex(std::uint64_t value) {
+    char text[24];
+    std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+    return text;
+}
+
+KernelConfig read_kernel_config(const std::string &path) {
+    std::ifstream in(path);
+    if (!in) throw LayoutError(path + ": cannot open: " + std::strerror(errno));
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception &e) {
+        throw LayoutError(path + ": not valid JSON: " + e.what());
+    }
+    auto need = [&](const char *key) -> const nlohmann::json & {
+        if (!j.is_object() || !j.contains(key)) throw LayoutError(path + ": missing key " + key);
+        return j[key];
+    };
+    KernelConfig c;
+    try {
+        c.sel4_arch = need("SEL4_ARCH").get<std::string>();
+        c.num_nodes = static_cast<unsigned>(std::stoul(need("MAX_NUM_NODES").get<std::string>()));
+        if (c.sel4_arch == "aarch64") {
+            c.hypervisor = need("ARM_HYPERVISOR_SUPPORT").get<bool>();
+            for (unsigned bits : {40u, 44u})
+                if (j.value("ARM_PA_SIZE_BITS_" + std::to_string(bits), false)) c.physical_address_bits = bits;
+        }
+    } catch (const std::exception &e) {
+        throw LayoutError(path + ": unexpected value: " + e.what());
+    }
+    if (c.sel4_arch != "aarch64" && c.sel4_arch != "riscv64")
+        throw LayoutError(path + ": SEL4_ARCH '" + c.sel4_arch + "' does not boot through the kernel loader");
+    if (c.num_nodes < 1 || c.num_nodes > 64) throw LayoutError(path + ": MAX_NUM_NODES out of range");
+    return c;
+}
+
+Plan plan(const Inputs &in) {
+    using namespace kernel_loader;
+    const std::uint16_t machine = in.config.sel4_arch == "aarch64" ? elf::machine_aarch64 : elf::machine_riscv;
+    for (const elf::File *f : {&in.loader, &in.kernel, &in.root_task}) {
+        if (f->machine != machine)
+            throw LayoutError(f->name + ": built for " + elf::machine_name(f->machine) + ", but the kernel is configured for " +
+                              in.config.sel4_arch);
+    }
+
+    Plan p{};
+    // The kernel runs where its physical addresses say, seen through a constant offset.
+    Extent kernel = extent(in.kernel, true);
+    const std::uint64_t kernel_offset = in.kernel.segments[0].virtual_address - in.kernel.segments[0].physical_address;
+    for (const auto &s : in.kernel.segments)
+        if (s.virtual_address - s.physical_address != kernel_offset)
+            throw LayoutError(in.kernel.name + ": segments do not share one virtual-to-physical offset");
+    if (in.kernel.entry < kernel.start + kernel_offset || in.kernel.entry >= kernel.end + kernel_offset)
+        throw LayoutError(in.kernel.name + ": entry point " + hex(in.kernel.entry) + " is outside its segments");
+
+    // The DTB follows the kernel, and the root task's image the DTB: seL4
+    // reserves kernel, DTB and user image in that order and wants them ascending.
+    if (in.dtb.empty()) throw LayoutError(in.dtb_name + ": empty device tree");
+    auto memory = fdt_memory(in.dtb, in.dtb_name);
+    const std::uint64_t dtb_start = align_up(kernel.end, page);
+    const std::uint64_t dtb_end = dtb_start + in.dtb.size();
+
+    // The root task's image is one page-aligned block.
+    Extent user_virtual = extent(in.root_task, false);
+    user_virtual.start = align_down(user_virtual.start, page);
+    user_virtual.end = align_up(user_virtual.end, page);
+    const std::uint64_t user_start = align_up(dtb_end, page);
+    const std::uint64_t user_end = user_start + (user_virtual.end - user_virtual.start);
+    const std::uint64_t pv_offset = user_start - user_virtual.start;  // wraps as two's complement, as seL4 expects
+
+    // The loader's own image, and the payload right behind it.
+    Extent loader = extent(in.loader, true);
+    auto payload_symbol = in.loader.symbol("__payload_start");
+    if (!payload_symbol) throw LayoutError(in.loader.name + ": no __payload_start symbol: not a cpp-sel4 kernel loader");
+    p.payload_address = *payload_symbol;
+    if (p.payload_address % page != 0 || p.payload_address < loader.end)
+        throw LayoutError(in.loader.name + ": __payload_start " + hex(p.payload_address) + " is not a page past the image");
+
+    // Payload: header, region table, page tables, then region data.
+    std::vector<Region> regions;
+    std::vector<const std::vector<std::uint8_t> *> region_data;
+    auto add_region = [&](std::uint64_t destination, const std::vector<std::uint8_t> *data, std::uint64_t memory_size) {
+        regions.push_back(Region{destination, 0, data ? data->size() : 0, memory_size});
+        region_data.push_back(data);
+    };
+    for (const auto &s : in.kernel.segments) add_region(s.physical_address, &s.data, s.memory_size);
+    add_region(user_start, nullptr, user_end - user_start);  // gaps between segments read as zero
+    for (const auto &s : in.root_task.segments) add_region(s.virtual_address + pv_offset, &s.data, s.memory_size);
+    add_region(dtb_start, &in.dtb, in.dtb.size());
+
+    const std::uint64_t tables_offset = align_up(sizeof(Header) + regions.size() * sizeof(Region), page);
+    const std::uint64_t tables_address = p.payload_address + tables_offset;
+
+    // Identity: the loader runs on across the switch to its tables. Window:
+    // what the kernel reaches before it runs on its own tables.
+    std::vector<Mapping> identity, window;
+    const bool el2 = in.config.hypervisor;
+    PageTables tables;
+    // The payload's end depends on the tables' size, which depends only on
+    // the mappings; the identity cover is recomputed once it is known.
+    for (int pass = 0; pass < 2; ++pass) {
+        std::uint64_t data_offset = tables_offset + tables.tables.size() * page;
+        std::uint64_t payload_end = p.payload_address + data_offset;
+        for (const auto *d : region_data) payload_end = align_up(payload_end + (d ? d->size() : 0), 8);
+        identity.clear();
+        window.clear();
+        cover(identity, loader.start, payload_end, 0);
+        cover(window, kernel.start, user_end, kernel_offset);
+        if (in.config.sel4_arch == "aarch64") tables = aarch64::build(el2, identity, window, tables_address);
+        else tables = riscv64::build(identity, window, tables_address);
+    }
+
+    Header &h = p.header;
+    h.magic = payload_magic;
+    h.version = payload_version;
+    h.region_count = static_cast<std::uint32_t>(regions.size());
+    h.num_nodes = in.config.num_nodes;
+    h.kernel_entry = in.kernel.entry;
+    h.kernel_arguments = KernelArguments{user_start, user_end, pv_offset, in.root_task.entry, dtb_start, in.dtb.size()};
+    if (in.config.sel4_arch == "aarch64") {
+        h.mode = el2 ? TranslationMode::aarch64_el2 : TranslationMode::aarch64_el1;
+        h.table_root = tables.root;
+        h.table_root_high = tables.root_high;
+        h.tcr = aarch64::tcr(el2, in.config.physical_address_bits);
+        h.mair = aarch64::mair();
+    } else {
+        h.mode = TranslationMode::riscv64_sv39;
+        h.table_root = riscv64::satp(tables);
+    }
+
+    // Serialize.
+    std::vector<std::uint8_t> &out = p.payload;
+    out.assign(tables_offset + tables.tables.size() * page, 0);
+    for (std::size_t i = 0; i < regions.size(); ++i) {
+        regions[i].data_offset = out.size();
+        if (region_data[i]) out.insert(out.end(), region_data[i]->begin(), region_data[i]->end());
+        out.resize(align_up(out.size(), 8));
+    }
+    std::memcpy(out.data(), &h, sizeof h);
+    std::memcpy(out.data() + sizeof h, regions.data(), regions.size() * sizeof(Region));
+    for (std::size_t i = 0; i < tables.tables.size(); ++i)
+        std::memcpy(out.data() + tables_offset + i * page, tables.tables[i].data(), page);
+    const std::uint64_t payload_end = p.payload_address + out.size();
+
+    // Nothing may overlap, and everything must lie in memory.
+    p.placements = {
+        {"the kernel loader and its payload (" + in.loader.name + ")", loader.start, payload_end},
+        {"the kernel (" + in.kernel.name + ")", kernel.start, kernel.end},
+        {"the device tree (" + in.dtb_name + ")", dtb_start, dtb_end},
+        {"the root task's image (" + in.root_task.name + ")", user_start, user_end},
+    };
+    for (const auto &a : p.placements) {
+        bool inside = std::any_of(memory.begin(), memory.end(), [&](const Range &m) { return a.start >= m.start && a.end <= m.end; });
+        if (!inside) {
+            std::string ranges;
+            for (const auto &m : memory) ranges += " [" + hex(m.start) + ", " + hex(m.end) + ")";
+            throw LayoutError("not enough memory: " + a.what + " needs [" + hex(a.start) + ", " + hex(a.end) +
+                              "), which is not inside the memory of " + in.dtb_name + ":" + ranges);
+        }
+    }
+    for (std::size_t i = 0; i < p.placements.size(); ++i) {
+        for (std::size_t j = i + 1; j < p.placements.size(); ++j) {
+            const auto &a = p.placements[i], &b = p.placements[j];
+            if (a.start < b.end && b.start < a.end)
+                throw LayoutError("overlapping physical ranges: " + a.what + " at [" + hex(a.start) + ", " + hex(a.end) +
+                                  ") and " + b.what + " at [" + hex(b.start) + ", " + hex(b.end) + ")");
+        }
+    }
+
+    p.image = in.loader;
+    p.image.symbols.clear();
+    p.image.segments.push_back(elf::Segment{p.payload_address, p.payload_address, out.size(), 4 /* PF_R */, out});
+    return p;
+}
+
+}  // namespace image_tool

@@ -1,0 +1,58 @@
+// Planning a bootable image: where the kernel, the root task and the DTB go
+// in physical memory, the boot page tables, and the payload that tells the
+// loader all of it (programs/kernel-loader/include/kernel_loader/payload.hpp).
+#pragma once
+
+#include "../elf/elf_file.hpp"
+#include "fdt.hpp"
+
+#include <kernel_loader/payload.hpp>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace image_tool {
+
+struct LayoutError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+std::string hex(std::uint64_t value);
+
+// What the image tool needs to know of the kernel's configuration.
+struct KernelConfig {
+    std::string sel4_arch;  // aarch64, riscv64
+    bool hypervisor = false;
+    unsigned physical_address_bits = 44;
+    unsigned num_nodes = 1;
+};
+// Reads libsel4/include/kernel/gen_config.json.
+KernelConfig read_kernel_config(const std::string &path);
+
+struct Inputs {
+    elf::File loader;
+    elf::File kernel;
+    elf::File root_task;
+    std::vector<std::uint8_t> dtb;
+    std::string dtb_name;
+    KernelConfig config;
+};
+
+struct Placement {
+    std::string what;
+    std::uint64_t start, end;  // physical, end exclusive
+};
+
+struct Plan {
+    std::uint64_t payload_address;
+    std::vector<std::uint8_t> payload;
+    kernel_loader::Header header;
+    std::vector<Placement> placements;  // everything placed in physical memory
+    elf::File image;                    // the loader plus the payload segment
+};
+
+Plan plan(const Inputs &inputs);
+
+}  // namespace image_tool
