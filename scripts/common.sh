@@ -1,6 +1,6 @@
 # Sourced by setup.sh and test.sh: the presets, in build order.
 # shellcheck shell=bash
-PRESETS=(host x86_64 aarch64 riscv64 aarch64-mcs)
+PRESETS=(host x86_64 aarch64 aarch64-el1 aarch64-mcs riscv64)
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Configures and builds one preset; the world's kernel is re-detected each time.

@@ -8,6 +8,9 @@ _start:
     la      gp, __global_pointer$
     .option pop
     la      sp, loader_stack_top
+    /* OpenSBI leaves the FPU off; the compiler may use it (lp64d). */
+    li      t0, (1 << 13)       /* sstatus.FS = Initial */
+    csrs    sstatus, t0
     la      t0, __bss_start
     la      t1, __bss_end
 1:  bgeu    t0, t1, 2f
