@@ -1,11 +1,2 @@
-cpp_sel4_define_world(
-  ARCH aarch64
-  BOOT loader
-  KERNEL_OPTIONS KernelArch=arm KernelSel4Arch=aarch64 KernelPlatform=qemu-arm-virt ARM_CPU=cortex-a57
-                 QEMU_MEMORY=2048 KernelArmHypervisorSupport=ON KernelIsMCS=ON
-  CHECKS KernelSel4Arch:SEL4_ARCH=aarch64 KernelPlatform:PLAT=qemu-arm-virt ARM_CPU:ARM_CORTEX_A57=ON
-         KernelIsMCS:KERNEL_MCS=ON KernelArmHypervisorSupport:ARM_HYPERVISOR_SUPPORT=ON)
-
-set(CPP_SEL4_QEMU_COMMAND
-    qemu-system-aarch64 -machine virt,virtualization=on -cpu cortex-a57 -m size=2048M
-    -display none -monitor none -serial stdio -no-reboot)
+include(${CMAKE_CURRENT_LIST_DIR}/../platforms/qemu-arm-virt.cmake)
+cpp_sel4_qemu_arm_virt_world(HYPERVISOR ON MCS ON)
