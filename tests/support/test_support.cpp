@@ -1,5 +1,12 @@
 #include "test_support.hpp"
 
+#include "stack.h"
+
+// The stack that arch/<arch>/start.S switches to.
+extern "C" {
+alignas(16) unsigned char test_support_stack[TEST_SUPPORT_STACK_SIZE];
+}
+
 // The arch's trap (arch/<arch>/start.S): one debug syscall with one argument.
 extern "C" void test_support_debug_syscall(long number, test_support::Word argument);
 

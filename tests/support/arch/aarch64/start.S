@@ -1,10 +1,11 @@
+#include "../../stack.h"
 /* Entry of a test root task on aarch64: seL4 starts the initial thread with
  * the BootInfo address in x0 and no stack. */
     .section .text._start, "ax"
     .global _start
 _start:
-    adrp    x1, test_support_stack_top
-    add     x1, x1, :lo12:test_support_stack_top
+    adrp    x1, test_support_stack+TEST_SUPPORT_STACK_SIZE
+    add     x1, x1, :lo12:test_support_stack+TEST_SUPPORT_STACK_SIZE
     mov     sp, x1
     bl      test_support_entry
 1:  b       1b
@@ -19,9 +20,5 @@ test_support_debug_syscall:
     svc     #0
     ret
 
-    .section .bss.test_support_stack, "aw", @nobits
-    .balign 16
-    .space  16384
-test_support_stack_top:
 
     .section .note.GNU-stack, "", @progbits

@@ -1,3 +1,4 @@
+#include "../../stack.h"
 /* Entry of a test root task on riscv64: seL4 starts the initial thread with
  * the BootInfo address in a0 and no stack. */
     .section .text._start, "ax"
@@ -7,7 +8,7 @@ _start:
     .option norelax
     la      gp, __global_pointer$
     .option pop
-    la      sp, test_support_stack_top
+    lla     sp, test_support_stack+TEST_SUPPORT_STACK_SIZE
     call    test_support_entry
 1:  j       1b
 
@@ -21,9 +22,5 @@ test_support_debug_syscall:
     ecall
     ret
 
-    .section .bss.test_support_stack, "aw", @nobits
-    .balign 16
-    .space  16384
-test_support_stack_top:
 
     .section .note.GNU-stack, "", @progbits

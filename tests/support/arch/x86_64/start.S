@@ -1,9 +1,10 @@
+#include "../../stack.h"
 /* Entry of a test root task on x86_64: seL4 starts the initial thread with
  * the BootInfo address in rdi and no stack. */
     .section .text._start, "ax"
     .global _start
 _start:
-    leaq    test_support_stack_top(%rip), %rsp
+    leaq    test_support_stack+TEST_SUPPORT_STACK_SIZE(%rip), %rsp
     call    test_support_entry
     ud2
 
@@ -22,9 +23,5 @@ test_support_debug_syscall:
     popq    %rbx
     ret
 
-    .section .bss.test_support_stack, "aw", @nobits
-    .balign 16
-    .space  16384
-test_support_stack_top:
 
     .section .note.GNU-stack, "", @progbits
