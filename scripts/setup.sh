@@ -6,7 +6,7 @@ source "$(dirname "$0")/common.sh"
 
 packages=(
     # building and testing cpp-sel4
-    cmake ninja-build g++ g++-aarch64-linux-gnu g++-riscv64-linux-gnu libgtest-dev nlohmann-json3-dev
+    cmake ninja-build g++ g++-aarch64-linux-gnu g++-riscv64-linux-gnu libgtest-dev nlohmann-json3-dev libtinyxml2-dev
     qemu-system-x86 qemu-system-arm qemu-system-misc
     # building the seL4 kernel itself (the prerequisite; see README)
     python3 python3-yaml python3-jinja2 python3-lxml python3-ply python3-six python3-future

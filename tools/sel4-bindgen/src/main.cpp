@@ -1,0 +1,118 @@
+// sel4-bindgen: reads an installed seL4 kernel's interface files and writes C++ headers.
+// See emit_headers.hpp for how libsel4's names map to the generated C++.
+#include "config.hpp"
+#include "diagnostics.hpp"
+#include "emit_headers.hpp"
+#include "emit_test.hpp"
+#include "output.hpp"
+#include "pbf.hpp"
+#include "syscalls.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+
+namespace {
+
+const char usage[] =
+    "usage: sel4-bindgen --prefix KERNEL_PREFIX --out DIR [--emit-bitfield-test DIR --test-suite NAME]\n"
+    "\n"
+    "Writes DIR/sel4/gen/syscalls.hpp and DIR/sel4/gen/bitfields.hpp from the kernel installed at\n"
+    "KERNEL_PREFIX (its libsel4/include). With --emit-bitfield-test, also writes a GoogleTest\n"
+    "file and a C file there that check the C++ bitfields against libsel4's generated C.\n";
+
+struct Options {
+    std::string prefix;
+    std::string out;
+    std::optional<std::string> test_dir;
+    std::string test_suite;
+};
+
+std::optional<Options> parse_options(int argc, char **argv) {
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            std::cout << usage;
+            std::exit(0);
+        }
+        if (i + 1 >= argc)
+            return std::nullopt;
+        std::string value = argv[++i];
+        if (arg == "--prefix")
+            options.prefix = value;
+        else if (arg == "--out")
+            options.out = value;
+        else if (arg == "--emit-bitfield-test")
+            options.test_dir = value;
+        else if (arg == "--test-suite")
+            options.test_suite = value;
+        else
+            return std::nullopt;
+    }
+    if (options.prefix.empty() || options.out.empty() || options.test_dir.has_value() != !options.test_suite.empty())
+        return std::nullopt;
+    return options;
+}
+
+void generate(const Options &options) {
+    using namespace sel4_bindgen;
+    const std::string include = options.prefix + "/libsel4/include/";
+
+    config::Config config;
+    config.load(include + "kernel/gen_config.json");
+    config.load(include + "sel4/gen_config.json");
+
+    const std::string syscall_xml = include + "api/syscall.xml";
+    const syscalls::Syscalls syscalls = syscalls::load(syscall_xml, config);
+
+    // Relative to the include directory, as libsel4's headers are included.
+    const std::vector<std::string> pbf_names = {"sel4/shared_types.pbf", "sel4/sel4_arch/types.pbf"};
+    std::vector<pbf::File> files;
+    Provenance bitfields_from{options.prefix, {}};
+    for (const std::string &name : pbf_names) {
+        files.push_back(pbf::load(include + name));
+        bitfields_from.inputs.push_back(include + name);
+    }
+
+    OutputSet outputs;
+    outputs.add(options.out + "/sel4/gen/syscalls.hpp",
+                emit_syscalls_header(syscalls, {options.prefix, {syscall_xml, include + "kernel/gen_config.json",
+                                                                 include + "sel4/gen_config.json"}}));
+    outputs.add(options.out + "/sel4/gen/bitfields.hpp", emit_bitfields_header(files, bitfields_from));
+    if (options.test_dir) {
+        std::vector<TestInput> inputs;
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            std::string header = pbf_names[i];
+            header.replace(header.size() - 4, 4, "_gen.h"); // libsel4 generates X_gen.h from X.pbf
+            inputs.push_back({&files[i], header});
+        }
+        Provenance test_from = bitfields_from;
+        test_from.inputs.push_back(syscall_xml);
+        outputs.add(*options.test_dir + "/bitfield_equivalence_c.c", emit_test_c(inputs, syscalls, test_from));
+        outputs.add(*options.test_dir + "/bitfield_equivalence_test.cpp",
+                    emit_test_cpp(inputs, syscalls, test_from, options.test_suite));
+    }
+    outputs.commit();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    auto options = parse_options(argc, argv);
+    if (!options) {
+        std::cerr << usage;
+        return 2;
+    }
+    try {
+        generate(*options);
+    } catch (const sel4_bindgen::InputError &error) {
+        std::cerr << error.what() << "\n"; // file:line: what is wrong
+        return 1;
+    } catch (const std::exception &error) {
+        std::cerr << "sel4-bindgen: " << error.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
