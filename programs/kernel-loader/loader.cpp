@@ -2,11 +2,17 @@
 // tree from the payload that sel4-image attached, installs the boot page
 // tables computed on the host, and enters the kernel.
 #include "arch.hpp"
+#include "stack.h"
 
 #include <cstddef>
 #include <cstdint>
 
 extern "C" const std::uint8_t __payload_start[];
+
+// The stack that arch/<arch>/start.S switches to.
+extern "C" {
+alignas(16) unsigned char loader_stack[LOADER_STACK_SIZE];
+}
 
 namespace kernel_loader {
 

@@ -1,11 +1,12 @@
+#include "../../stack.h"
 /* aarch64 entry: QEMU starts the loader at its ELF entry with the MMU off,
  * at EL2 when the machine has virtualization=on. */
     .section .text._start, "ax"
     .global _start
 _start:
     msr     daifset, #0xf
-    adrp    x1, loader_stack_top
-    add     x1, x1, :lo12:loader_stack_top
+    adrp    x1, loader_stack+LOADER_STACK_SIZE
+    add     x1, x1, :lo12:loader_stack+LOADER_STACK_SIZE
     mov     sp, x1
     adrp    x1, __bss_start
     add     x1, x1, :lo12:__bss_start
@@ -97,9 +98,5 @@ enter:
     ldp     x4, x5, [x9, #96]   /* dtb start, size */
     br      x10
 
-    .section .bss.loader_stack, "aw", @nobits
-    .balign 16
-    .space  16384
-loader_stack_top:
 
     .section .note.GNU-stack, "", @progbits

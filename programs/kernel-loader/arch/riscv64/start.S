@@ -1,3 +1,4 @@
+#include "../../stack.h"
 /* riscv64 entry: OpenSBI starts the loader in S-mode with satp = 0,
  * a0 = hart id, a1 = its device tree. */
     .section .text._start, "ax"
@@ -7,7 +8,7 @@ _start:
     .option norelax
     la      gp, __global_pointer$
     .option pop
-    la      sp, loader_stack_top
+    lla     sp, loader_stack+LOADER_STACK_SIZE
     /* OpenSBI leaves the FPU off; the compiler may use it (lp64d). */
     li      t0, (1 << 13)       /* sstatus.FS = Initial */
     csrs    sstatus, t0
@@ -45,9 +46,5 @@ loader_enter:
     ld      a5, 104(t0)
     jr      t2
 
-    .section .bss.loader_stack, "aw", @nobits
-    .balign 16
-    .space  16384
-loader_stack_top:
 
     .section .note.GNU-stack, "", @progbits
