@@ -6,22 +6,29 @@ include_guard(GLOBAL)
 include(ExternalProject)
 
 set(CPP_SEL4_COMMON_KERNEL_OPTIONS
-    KernelVerificationBuild=OFF KernelDebugBuild=ON KernelPrinting=ON KernelMaxNumNodes=1)
+    KernelVerificationBuild=OFF KernelDebugBuild=ON KernelPrinting=ON)
 set(CPP_SEL4_COMMON_KERNEL_CHECKS
     KernelVerificationBuild:VERIFICATION_BUILD=OFF KernelDebugBuild:DEBUG_BUILD=ON
-    KernelPrinting:PRINTING=ON KernelMaxNumNodes:MAX_NUM_NODES=1)
+    KernelPrinting:PRINTING=ON)
 
 # Called by cmake/worlds/<world>.cmake.
 #   ARCH            the target architecture (x86_64, aarch64, riscv64)
 #   BOOT            multiboot (QEMU loads kernel and root task) or loader (our kernel loader)
 #   KERNEL_OPTIONS  the seL4 build options of this world, as users pass them
 #   CHECKS          Option:GEN_CONFIG_KEY=value, checked against the installed kernel
+#   NODES           the kernel's KernelMaxNumNodes (default 1); the QEMU machine needs as many CPUs
 function(cpp_sel4_define_world)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "ARCH;BOOT" "KERNEL_OPTIONS;CHECKS")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "ARCH;BOOT;NODES" "KERNEL_OPTIONS;CHECKS")
+  if(NOT arg_NODES)
+    set(arg_NODES 1)
+  endif()
   set(CPP_SEL4_ARCH ${arg_ARCH} PARENT_SCOPE)
   set(CPP_SEL4_BOOT ${arg_BOOT} PARENT_SCOPE)
-  set(CPP_SEL4_KERNEL_OPTIONS ${arg_KERNEL_OPTIONS} ${CPP_SEL4_COMMON_KERNEL_OPTIONS} PARENT_SCOPE)
-  set(CPP_SEL4_KERNEL_CHECKS ${arg_CHECKS} ${CPP_SEL4_COMMON_KERNEL_CHECKS} PARENT_SCOPE)
+  set(CPP_SEL4_NUM_NODES ${arg_NODES} PARENT_SCOPE)
+  set(CPP_SEL4_KERNEL_OPTIONS ${arg_KERNEL_OPTIONS} ${CPP_SEL4_COMMON_KERNEL_OPTIONS} KernelMaxNumNodes=${arg_NODES}
+      PARENT_SCOPE)
+  set(CPP_SEL4_KERNEL_CHECKS ${arg_CHECKS} ${CPP_SEL4_COMMON_KERNEL_CHECKS} KernelMaxNumNodes:MAX_NUM_NODES=${arg_NODES}
+      PARENT_SCOPE)
   if("KernelIsMCS:KERNEL_MCS=ON" IN_LIST arg_CHECKS)
     set(CPP_SEL4_MCS ON PARENT_SCOPE)
   else()
@@ -102,6 +109,7 @@ endif()
 set(CPP_SEL4_HOST_TOOLS_DIR ${CMAKE_BINARY_DIR}/host-tools)
 set(CPP_SEL4_QEMU_RUNNER ${CPP_SEL4_HOST_TOOLS_DIR}/qemu-runner/sel4-qemu-run)
 set(CPP_SEL4_IMAGE_TOOL ${CPP_SEL4_HOST_TOOLS_DIR}/image-tool/sel4-image)
+set(CPP_SEL4_BINDGEN ${CPP_SEL4_HOST_TOOLS_DIR}/sel4-bindgen/sel4-bindgen)
 ExternalProject_Add(host-tools
   SOURCE_DIR ${PROJECT_SOURCE_DIR}/tools
   BINARY_DIR ${CPP_SEL4_HOST_TOOLS_DIR}
@@ -109,7 +117,7 @@ ExternalProject_Add(host-tools
   CMAKE_GENERATOR ${CMAKE_GENERATOR}
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
-  BUILD_BYPRODUCTS ${CPP_SEL4_QEMU_RUNNER} ${CPP_SEL4_IMAGE_TOOL}
+  BUILD_BYPRODUCTS ${CPP_SEL4_QEMU_RUNNER} ${CPP_SEL4_IMAGE_TOOL} ${CPP_SEL4_BINDGEN}
   USES_TERMINAL_BUILD ON)
 
 # --- The kernel image that QEMU boots -----------------------------------------

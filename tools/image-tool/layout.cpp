@@ -106,6 +106,30 @@ Plan plan(const Inputs &in) {
     // reserves kernel, DTB and user image in that order and wants them ascending.
     if (in.dtb.empty()) throw LayoutError(in.dtb_name + ": empty device tree");
     auto memory = fdt_memory(in.dtb, in.dtb_name);
+    const CpuInfo cpus = fdt_cpus(in.dtb, in.dtb_name);
+    const bool is_aarch64 = in.config.sel4_arch == "aarch64";
+    PsciMethod psci = PsciMethod::none;
+    if (cpus.psci_method == "smc") psci = PsciMethod::smc;
+    else if (cpus.psci_method == "hvc") psci = PsciMethod::hvc;
+    // What starting the secondary cores needs (the loader checks what only it can know: its own CPU).
+    if (in.config.num_nodes > 1) {
+        const std::string nodes = "the kernel has MAX_NUM_NODES = " + std::to_string(in.config.num_nodes);
+        if (cpus.cpus.size() < in.config.num_nodes)
+            throw LayoutError(in.dtb_name + ": " + nodes + ", but the device tree lists " + std::to_string(cpus.cpus.size()) +
+                              " usable CPU(s) (QEMU: -smp " + std::to_string(in.config.num_nodes) + ")");
+        if (is_aarch64) {
+            if (psci == PsciMethod::none)
+                throw LayoutError(in.dtb_name + ": " + nodes + ", but the device tree's /psci method is " +
+                                  (cpus.psci_method.empty() ? std::string("absent") : "'" + cpus.psci_method + "'") +
+                                  ": the loader starts cores with PSCI CPU_ON over smc or hvc");
+            for (const Cpu &cpu : cpus.cpus)
+                if (cpu.enable_method != "psci")
+                    throw LayoutError(in.dtb_name + ": " + nodes + ", but CPU " + hex(cpu.id) + " has enable-method '" +
+                                      cpu.enable_method + "', not 'psci'");
+        } else if (cpus.timebase_frequency == 0) {
+            throw LayoutError(in.dtb_name + ": " + nodes + ", but /cpus has no timebase-frequency");
+        }
+    }
     const std::uint64_t dtb_start = align_up(kernel.end, page);
     const std::uint64_t dtb_end = dtb_start + in.dtb.size();
 
@@ -137,7 +161,8 @@ Plan plan(const Inputs &in) {
     for (const auto &s : in.root_task.segments) add_region(s.virtual_address + pv_offset, &s.data, s.memory_size);
     add_region(dtb_start, &in.dtb, in.dtb.size());
 
-    const std::uint64_t tables_offset = align_up(sizeof(Header) + regions.size() * sizeof(Region), page);
+    const std::uint64_t cpus_offset = sizeof(Header) + regions.size() * sizeof(Region);
+    const std::uint64_t tables_offset = align_up(cpus_offset + cpus.cpus.size() * sizeof(std::uint64_t), page);
     const std::uint64_t tables_address = p.payload_address + tables_offset;
 
     // Identity: the loader runs on across the switch to its tables. Window:
@@ -155,7 +180,7 @@ Plan plan(const Inputs &in) {
         window.clear();
         cover(identity, loader.start, payload_end, 0);
         cover(window, kernel.start, user_end, kernel_offset);
-        if (in.config.sel4_arch == "aarch64") tables = aarch64::build(el2, identity, window, tables_address);
+        if (is_aarch64) tables = aarch64::build(el2, identity, window, tables_address);
         else tables = riscv64::build(identity, window, tables_address);
     }
 
@@ -166,7 +191,9 @@ Plan plan(const Inputs &in) {
     h.num_nodes = in.config.num_nodes;
     h.kernel_entry = in.kernel.entry;
     h.kernel_arguments = KernelArguments{user_start, user_end, pv_offset, in.root_task.entry, dtb_start, in.dtb.size()};
-    if (in.config.sel4_arch == "aarch64") {
+    h.cpu_count = static_cast<std::uint32_t>(cpus.cpus.size());
+    if (is_aarch64) {
+        h.psci_method = psci;
         h.mode = el2 ? TranslationMode::aarch64_el2 : TranslationMode::aarch64_el1;
         h.table_root = tables.root;
         h.table_root_high = tables.root_high;
@@ -175,6 +202,7 @@ Plan plan(const Inputs &in) {
     } else {
         h.mode = TranslationMode::riscv64_sv39;
         h.table_root = riscv64::satp(tables);
+        h.timer_frequency = cpus.timebase_frequency;
     }
 
     // Serialize.
@@ -187,6 +215,8 @@ Plan plan(const Inputs &in) {
     }
     std::memcpy(out.data(), &h, sizeof h);
     std::memcpy(out.data() + sizeof h, regions.data(), regions.size() * sizeof(Region));
+    for (std::size_t i = 0; i < cpus.cpus.size(); ++i)
+        std::memcpy(out.data() + cpus_offset + i * sizeof(std::uint64_t), &cpus.cpus[i].id, sizeof(std::uint64_t));
     for (std::size_t i = 0; i < tables.tables.size(); ++i)
         std::memcpy(out.data() + tables_offset + i * page, tables.tables[i].data(), page);
     const std::uint64_t payload_end = p.payload_address + out.size();

@@ -21,6 +21,13 @@ public:
         word(string_offset(name));
         for (auto c : cells) word(c);
     }
+    void string_property(const std::string &name, const std::string &text) {
+        word(3);
+        word(static_cast<std::uint32_t>(text.size() + 1));
+        word(string_offset(name));
+        bytes(text.c_str(), text.size() + 1);
+        pad();
+    }
     std::vector<std::uint8_t> finish() {
         word(9);
         std::vector<std::uint8_t> out;
@@ -65,6 +72,68 @@ inline std::vector<std::uint8_t> with_memory(std::uint64_t base, std::uint64_t s
     b.begin_node("memory@" + std::to_string(base));
     b.property("reg", {static_cast<std::uint32_t>(base >> 32), static_cast<std::uint32_t>(base),
                        static_cast<std::uint32_t>(size >> 32), static_cast<std::uint32_t>(size)});
+    b.end_node();
+    b.end_node();
+    return b.finish();
+}
+
+// A CPU node under /cpus (#address-cells 1) as QEMU's virt machines write them.
+inline void cpu(Builder &b, std::uint32_t id, const std::string &enable_method, const std::string &status = "") {
+    b.begin_node("cpu@" + std::to_string(id));
+    if (!status.empty()) b.string_property("status", status);
+    b.property("reg", {id});
+    if (!enable_method.empty()) b.string_property("enable-method", enable_method);
+    b.string_property("device_type", "cpu");
+    b.end_node();
+}
+
+// QEMU's virt machine with `cpus` CPUs: aarch64 (PSCI over `psci_method`, a
+// cpu-map node besides the CPUs) or riscv64 (timebase-frequency, per-hart
+// interrupt controllers inside the CPU nodes).
+inline std::vector<std::uint8_t> virt(bool aarch64, unsigned cpus, std::uint64_t memory_base, std::uint64_t memory_size,
+                                      const std::string &psci_method = "smc") {
+    Builder b;
+    b.begin_node("");
+    b.property("#address-cells", {2});
+    b.property("#size-cells", {2});
+    if (aarch64 && !psci_method.empty()) {
+        b.begin_node("psci");
+        b.property("cpu_on", {0xc4000003});
+        b.string_property("method", psci_method);
+        b.end_node();
+    }
+    b.begin_node("memory@" + std::to_string(memory_base));
+    b.property("reg", {static_cast<std::uint32_t>(memory_base >> 32), static_cast<std::uint32_t>(memory_base),
+                       static_cast<std::uint32_t>(memory_size >> 32), static_cast<std::uint32_t>(memory_size)});
+    b.string_property("device_type", "memory");
+    b.end_node();
+    b.begin_node("cpus");
+    b.property("#size-cells", {0});
+    b.property("#address-cells", {1});
+    if (!aarch64) b.property("timebase-frequency", {10000000});
+    if (aarch64) {
+        b.begin_node("cpu-map");
+        b.begin_node("cluster0");
+        b.begin_node("core0");
+        b.property("cpu", {0x8001});
+        b.end_node();
+        b.end_node();
+        b.end_node();
+    }
+    for (unsigned i = 0; i < cpus; ++i) {
+        if (aarch64) {
+            cpu(b, i, "psci");
+        } else {
+            b.begin_node("cpu@" + std::to_string(i));
+            b.string_property("device_type", "cpu");
+            b.property("reg", {i});
+            b.string_property("status", "okay");
+            b.begin_node("interrupt-controller");
+            b.property("reg", {7, 7});  // not a CPU's reg: must be ignored
+            b.end_node();
+            b.end_node();
+        }
+    }
     b.end_node();
     b.end_node();
     return b.finish();

@@ -191,3 +191,126 @@ TEST(Layout, RejectsLoaderWithoutPayloadSymbol) {
     in.loader.symbols.clear();
     EXPECT_THROW(plan(in), LayoutError);
 }
+
+namespace {
+
+Inputs smp_inputs(const World &w, unsigned nodes, unsigned cpus, const std::string &psci_method = "smc") {
+    Inputs in = inputs_for(w);
+    in.config.num_nodes = nodes;
+    in.dtb = test_fdt::virt(w.arch == "aarch64", cpus, w.memory_base, w.memory_size, psci_method);
+    return in;
+}
+
+std::vector<std::uint64_t> cpu_table(const Plan &p) {
+    Header h;
+    std::memcpy(&h, p.payload.data(), sizeof h);
+    std::vector<std::uint64_t> ids(h.cpu_count);
+    std::memcpy(ids.data(), p.payload.data() + sizeof h + h.region_count * sizeof(Region), ids.size() * sizeof(std::uint64_t));
+    return ids;
+}
+
+std::string plan_error(const Inputs &in) {
+    try {
+        plan(in);
+    } catch (const LayoutError &e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+TEST(LayoutSmp, Aarch64RecordsCpusAndPsciMethod) {
+    for (const World &w : {worlds[0], worlds[1]}) {
+        for (const char *method : {"smc", "hvc"}) {
+            Plan p = plan(smp_inputs(w, 2, 4, method));
+            EXPECT_EQ(p.header.num_nodes, 2u);
+            EXPECT_EQ(p.header.cpu_count, 4u);
+            EXPECT_EQ(p.header.psci_method,
+                      std::string(method) == "smc" ? kernel_loader::PsciMethod::smc : kernel_loader::PsciMethod::hvc);
+            EXPECT_EQ(p.header.timer_frequency, 0u);
+            EXPECT_EQ(cpu_table(p), (std::vector<std::uint64_t>{0, 1, 2, 3}));
+            // The CPU table fits before the page tables, which are still where the header says.
+            EXPECT_EQ((p.header.table_root - p.payload_address) % 4096, 0u);
+            EXPECT_GE(p.header.table_root - p.payload_address,
+                      sizeof(Header) + p.header.region_count * sizeof(Region) + 4 * sizeof(std::uint64_t));
+            EXPECT_EQ(translate(p, w, w.kernel_virtual), w.kernel_physical);
+        }
+    }
+}
+
+TEST(LayoutSmp, Riscv64RecordsHartsAndTimebase) {
+    Plan p = plan(smp_inputs(worlds[2], 2, 2));
+    EXPECT_EQ(p.header.num_nodes, 2u);
+    EXPECT_EQ(p.header.psci_method, kernel_loader::PsciMethod::none);
+    EXPECT_EQ(p.header.timer_frequency, 10000000u);
+    EXPECT_EQ(cpu_table(p), (std::vector<std::uint64_t>{0, 1}));
+    EXPECT_EQ(translate(p, worlds[2], worlds[2].kernel_virtual), worlds[2].kernel_physical);
+}
+
+TEST(LayoutSmp, SingleNodeNeedsNothingOfTheCpus) {
+    // The synthetic trees of the other tests have no CPUs at all.
+    Plan p = plan(inputs_for(worlds[0]));
+    EXPECT_EQ(p.header.cpu_count, 0u);
+    EXPECT_EQ(p.header.version, kernel_loader::payload_version);
+    // A single-node kernel on a machine without PSCI is fine too.
+    EXPECT_EQ(plan(smp_inputs(worlds[0], 1, 2, "")).header.psci_method, kernel_loader::PsciMethod::none);
+}
+
+TEST(LayoutSmp, RejectsTooFewCpus) {
+    auto error = plan_error(smp_inputs(worlds[0], 2, 1));
+    EXPECT_NE(error.find("virt.dtb: the kernel has MAX_NUM_NODES = 2, but the device tree lists 1 usable CPU(s) (QEMU: -smp 2)"),
+              std::string::npos) << error;
+    error = plan_error(smp_inputs(worlds[2], 4, 2));
+    EXPECT_NE(error.find("MAX_NUM_NODES = 4, but the device tree lists 2"), std::string::npos) << error;
+}
+
+TEST(LayoutSmp, Aarch64RejectsMissingPsciAndOtherEnableMethods) {
+    auto error = plan_error(smp_inputs(worlds[0], 2, 2, ""));
+    EXPECT_NE(error.find("/psci method is absent"), std::string::npos) << error;
+    error = plan_error(smp_inputs(worlds[0], 2, 2, "firmware"));
+    EXPECT_NE(error.find("/psci method is 'firmware'"), std::string::npos) << error;
+
+    Inputs in = inputs_for(worlds[0]);
+    in.config.num_nodes = 2;
+    test_fdt::Builder b;
+    b.begin_node("");
+    b.property("#address-cells", {2});
+    b.property("#size-cells", {2});
+    b.begin_node("psci");
+    b.string_property("method", "smc");
+    b.end_node();
+    b.begin_node("memory@40000000");
+    b.property("reg", {0, 0x40000000, 0, 0x80000000});
+    b.end_node();
+    b.begin_node("cpus");
+    b.property("#address-cells", {1});
+    test_fdt::cpu(b, 0, "psci");
+    test_fdt::cpu(b, 1, "spin-table");
+    b.end_node();
+    b.end_node();
+    in.dtb = b.finish();
+    error = plan_error(in);
+    EXPECT_NE(error.find("CPU 0x1 has enable-method 'spin-table', not 'psci'"), std::string::npos) << error;
+}
+
+TEST(LayoutSmp, Riscv64RejectsMissingTimebase) {
+    Inputs in = inputs_for(worlds[2]);
+    in.config.num_nodes = 2;
+    test_fdt::Builder b;
+    b.begin_node("");
+    b.property("#address-cells", {2});
+    b.property("#size-cells", {2});
+    b.begin_node("memory@80000000");
+    b.property("reg", {0, 0x80000000, 0, 0x80000000});
+    b.end_node();
+    b.begin_node("cpus");
+    b.property("#address-cells", {1});
+    test_fdt::cpu(b, 0, "");
+    test_fdt::cpu(b, 1, "");
+    b.end_node();
+    b.end_node();
+    in.dtb = b.finish();
+    auto error = plan_error(in);
+    EXPECT_NE(error.find("/cpus has no timebase-frequency"), std::string::npos) << error;
+}

@@ -20,11 +20,33 @@ _start:
 3:  wfe
     b       3b
 
-/* void loader_enter_el2(const Header *h): install the tables in the EL2
- * regime, turn on the MMU and caches, and enter the kernel with x0-x5. */
+/* Secondary cores: PSCI CPU_ON starts them here at the caller's EL, MMU and
+ * caches off, x0 = the context argument: the logical core number n >= 1.
+ * Core n's stack is the n-th of loader_secondary_stacks (stack.h). */
+    .section .text.loader_secondary_entry, "ax"
+    .global loader_secondary_entry
+    .balign 4
+loader_secondary_entry:
+    msr     daifset, #0xf
+    adrp    x1, loader_secondary_stacks
+    add     x1, x1, :lo12:loader_secondary_stacks
+    mov     x2, #LOADER_SECONDARY_STACK_SIZE
+    madd    x1, x0, x2, x1      /* the top of stack n - 1 */
+    mov     sp, x1
+    mrs     x1, mpidr_el1
+    mov     x2, #0xffffff       /* the affinity fields, as boot_cpu_id() */
+    movk    x2, #0xff, lsl #32
+    and     x1, x1, x2
+    bl      loader_secondary_main
+1:  wfe
+    b       1b
+
+/* void loader_enter_el2(const Header *h, word core): install the tables in
+ * the EL2 regime, turn on the MMU and caches, and enter the kernel with x0-x5. */
     .section .text.loader_enter_el2, "ax"
     .global loader_enter_el2
 loader_enter_el2:
+    mov     x11, x1             /* core, for TPIDR_EL1 */
     ldr     x1, [x0, #56]       /* mair */
     msr     mair_el2, x1
     ldr     x1, [x0, #48]       /* tcr */
@@ -43,12 +65,14 @@ loader_enter_el2:
     isb
     b       enter
 
-/* void loader_enter_el1(const Header *h): from EL2, let EL1 run AArch64
- * without traps on timers and FP, drop to EL1, then install the tables in
- * the EL1 regime (TTBR0 identity, TTBR1 kernel window) and enter the kernel. */
+/* void loader_enter_el1(const Header *h, word core): from EL2, let EL1 run
+ * AArch64 without traps on timers and FP, drop to EL1, then install the
+ * tables in the EL1 regime (TTBR0 identity, TTBR1 kernel window) and enter
+ * the kernel. */
     .section .text.loader_enter_el1, "ax"
     .global loader_enter_el1
 loader_enter_el1:
+    mov     x11, x1             /* core, for TPIDR_EL1 */
     mrs     x1, CurrentEL
     cmp     x1, #(2 << 2)
     b.ne    1f
@@ -89,8 +113,10 @@ loader_enter_el1:
     msr     sctlr_el1, x1
     isb
 
-/* x0 = header: load init_kernel's arguments and jump. */
+/* x0 = header, x11 = logical core: seL4 reads its core number from
+ * TPIDR_EL1 (at EL1 and EL2 alike); load init_kernel's arguments and jump. */
 enter:
+    msr     tpidr_el1, x11
     mov     x9, x0
     ldr     x10, [x9, #24]      /* kernel_entry */
     ldp     x0, x1, [x9, #64]   /* user image start, end */

@@ -24,6 +24,30 @@ _start:
 3:  wfi
     j       3b
 
+/* Secondary harts: SBI hart_start starts them here in S-mode, satp = 0,
+ * a0 = hart id, a1 = the opaque argument: the logical core number n >= 1.
+ * Core n's stack is the n-th of loader_secondary_stacks (stack.h). */
+    .section .text.loader_secondary_entry, "ax"
+    .global loader_secondary_entry
+    .balign 4
+loader_secondary_entry:
+    .option push
+    .option norelax
+    la      gp, __global_pointer$
+    .option pop
+    li      t0, (1 << 13)       /* sstatus.FS = Initial, as on the boot hart */
+    csrs    sstatus, t0
+    lla     sp, loader_secondary_stacks
+    li      t0, LOADER_SECONDARY_STACK_SIZE
+    mul     t0, t0, a1          /* the top of stack n - 1 */
+    add     sp, sp, t0
+    mv      t1, a0
+    mv      a0, a1              /* loader_secondary_main(core, hart id) */
+    mv      a1, t1
+    call    loader_secondary_main
+1:  wfi
+    j       1b
+
 /* void loader_enter(const Header *h, word hart_id, word core_id): switch
  * to the boot tables and enter the kernel with a0-a5 (and a6, a7 for SMP). */
     .section .text.loader_enter, "ax"

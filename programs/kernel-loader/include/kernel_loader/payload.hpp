@@ -3,7 +3,8 @@
 // fixed-width fields, little-endian (both targets are), no pointers.
 //
 // Layout, from __payload_start (4 KiB aligned):
-//   Header | Region[region_count] | padding to 4 KiB | page tables | region data
+//   Header | Region[region_count] | std::uint64_t cpu_ids[cpu_count] | padding to 4 KiB
+//   | page tables | region data
 // Every address is physical. The page tables are used in place; regions are
 // copied (then zero-filled to mem_size) to their destination, in order.
 #pragma once
@@ -13,12 +14,20 @@
 namespace kernel_loader {
 
 inline constexpr std::uint64_t payload_magic = 0x4c34'6c65'7370'7063;  // "cppsel4L" as a little-endian word
-inline constexpr std::uint32_t payload_version = 1;
+inline constexpr std::uint32_t payload_version = 2;
 
 enum class TranslationMode : std::uint32_t {
     aarch64_el2 = 1,  // kernel runs at EL2 (hypervisor support): one table in TTBR0_EL2
     aarch64_el1 = 2,  // kernel runs at EL1: identity in TTBR0_EL1, kernel window in TTBR1_EL1
     riscv64_sv39 = 3, // S-mode, Sv39: one root table in satp
+};
+
+// aarch64: how to call PSCI from EL1, as the device tree's /psci method says.
+// From EL2 the loader always uses SMC: HVC would trap to EL2 itself.
+enum class PsciMethod : std::uint32_t {
+    none = 0,
+    smc = 1,
+    hvc = 2,
 };
 
 // The arguments of seL4's init_kernel, in register order (x0-x5 / a0-a5).
@@ -43,6 +52,12 @@ struct Header {
     std::uint64_t tcr;                 // aarch64: TCR_ELx value; otherwise 0
     std::uint64_t mair;                // aarch64: MAIR_ELx value; otherwise 0
     KernelArguments kernel_arguments;
+    // The CPUs of the device tree, whose ids follow the region table:
+    // MPIDR affinity fields (aarch64) or hart ids (riscv64). With more than one
+    // node the loader starts num_nodes - 1 of them besides its own CPU.
+    std::uint32_t cpu_count;
+    PsciMethod psci_method;            // aarch64; none elsewhere
+    std::uint64_t timer_frequency;     // riscv64: rdtime ticks per second (timebase-frequency); aarch64: 0 (CNTFRQ_EL0)
 };
 
 struct Region {
@@ -52,6 +67,6 @@ struct Region {
     std::uint64_t memory_size;   // >= data_size; the rest is zero-filled
 };
 
-static_assert(sizeof(Header) == 112 && sizeof(Region) == 32, "the payload layout is fixed");
+static_assert(sizeof(Header) == 128 && sizeof(Region) == 32, "the payload layout is fixed");
 
 }  // namespace kernel_loader

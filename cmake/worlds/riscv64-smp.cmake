@@ -1,0 +1,3 @@
+# Two harts: the loader starts the second with SBI HSM hart_start.
+include(${CMAKE_CURRENT_LIST_DIR}/../platforms/qemu-riscv-virt.cmake)
+cpp_sel4_qemu_riscv_virt_world(NODES 2)
