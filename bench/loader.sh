@@ -7,7 +7,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-10}
 
 printf '%-12s %8s %8s %8s %12s %14s\n' world text data+bss stripped "boot median" "(min..max, ms)"
-for world in aarch64 aarch64-el1 riscv64; do
+for world in aarch64 aarch64-el1 aarch64-smp riscv64 riscv64-smp; do
     build=$repo/build/$world
     loader=$build/programs/kernel-loader/kernel-loader
     image=$build/tests/root-task.smoke.img
