@@ -127,7 +127,15 @@ template <class Self> struct ExtraMethods<obj::Notification, Self> {
     }
 };
 
-#if !CPP_SEL4_CONFIG_KERNEL_MCS
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+template <class Self> struct ExtraMethods<obj::Reply, Self> {
+    // Replies to the caller this reply object was bound to by a receive.
+    void send(MessageInfo info) const noexcept {
+        const Self &self = static_cast<const Self &>(*this);
+        sys::send(self.ipc_buffer(), self.cptr(), info);
+    }
+};
+#else
 // Without MCS, replying is a system call of the replying thread.
 inline void reply(MessageInfo info) noexcept { sys::reply(ipc_buffer(), info); }
 #endif

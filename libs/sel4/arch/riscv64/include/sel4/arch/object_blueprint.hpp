@@ -10,6 +10,25 @@ namespace sel4::arch {
 
 enum class Object { Page, LargePage, HugePage, PageTable, VSpace };
 
+// Every kind of frame and paging structure, each once.
+inline constexpr Object all_objects[] = {Object::Page, Object::LargePage, Object::HugePage, Object::PageTable};
+
+constexpr const char *name(Object object) noexcept {
+    switch (object) {
+    case Object::Page:
+        return "page";
+    case Object::LargePage:
+        return "large page";
+    case Object::HugePage:
+        return "huge page";
+    case Object::PageTable:
+        return "page table";
+    case Object::VSpace:
+        return "vspace (page table)";
+    }
+    return "?";
+}
+
 constexpr gen::ObjectType object_type(Object object) noexcept {
     switch (object) {
     case Object::Page:

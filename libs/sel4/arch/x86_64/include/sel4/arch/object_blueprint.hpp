@@ -10,6 +10,27 @@ namespace sel4::arch {
 
 enum class Object { Page, LargePage, PageTable, PageDirectory, Pdpt, VSpace };
 
+// Every kind of frame and paging structure, each once.
+inline constexpr Object all_objects[] = {Object::Page, Object::LargePage, Object::PageTable, Object::PageDirectory, Object::Pdpt, Object::VSpace};
+
+constexpr const char *name(Object object) noexcept {
+    switch (object) {
+    case Object::Page:
+        return "page";
+    case Object::LargePage:
+        return "large page";
+    case Object::PageTable:
+        return "page table";
+    case Object::PageDirectory:
+        return "page directory";
+    case Object::Pdpt:
+        return "pdpt";
+    case Object::VSpace:
+        return "vspace (pml4)";
+    }
+    return "?";
+}
+
 constexpr gen::ObjectType object_type(Object object) noexcept {
     switch (object) {
     case Object::Page:

@@ -1,0 +1,111 @@
+// bindings.ipc: a second thread (TCB configure + write registers) serves an endpoint
+// through its own, explicit IPC buffer; Call/ReplyRecv round trips carry data (more
+// words than travel in registers) and capabilities, including an unwrapped one; and
+// notifications signal, wait and poll with badges across the two threads.
+#include "env.hpp"
+
+using namespace bindings_test;
+using sel4::MessageInfo;
+
+namespace {
+
+constexpr Word client_badge = 0x77;
+constexpr Word signal_label = 0x50;
+
+struct Shared {
+    Word endpoint;
+    Word receive_slot;
+    Word notification_badged; // the server signals this
+    Word reply;               // the server's reply object (MCS)
+};
+Shared shared;
+
+alignas(4096) sel4::IpcBuffer server_ipc;
+alignas(16) char server_stack[16 * 1024];
+
+// The server: answers each call with facts about what it received.
+[[noreturn]] void server(Word) {
+    sel4::IpcBuffer &ipc = server_ipc;
+    const auto endpoint = sel4::cap::Endpoint(shared.endpoint).with(ipc);
+    ipc.receive_cnode = sel4::init::cnode.cptr();
+    ipc.receive_index = shared.receive_slot;
+    ipc.receive_depth = sel4::gen::WordBits;
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+    const sel4::cap::Reply reply(shared.reply);
+    sel4::Received received = endpoint.recv(reply);
+#else
+    sel4::Received received = endpoint.recv();
+#endif
+    for (;;) {
+        const MessageInfo info = received.info;
+        if (info.label() == signal_label)
+            sel4::cap::Notification(shared.notification_badged).signal();
+        Word sum = 0;
+        for (Word i = 0; i < info.length(); ++i)
+            sum += ipc.msg[i];
+        const Word unwrapped_badge = (info.caps_unwrapped() & 1) ? ipc.caps_or_badges[0] : 0;
+        ipc.msg[0] = sum;
+        ipc.msg[1] = received.badge;
+        ipc.msg[2] = info.extra_caps();
+        ipc.msg[3] = info.caps_unwrapped();
+        ipc.msg[4] = info.length();
+        ipc.msg[5] = unwrapped_badge;
+        const MessageInfo answer(info.label() + 1, 0, 0, 6);
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+        received = endpoint.reply_recv(answer, reply);
+#else
+        received = endpoint.reply_recv(answer);
+#endif
+    }
+}
+
+} // namespace
+
+void test_main(const test_support::BootInfoHead *head) {
+    Env env(head);
+    const auto root = sel4::init::cnode;
+    const auto endpoint = env.make<sel4::obj::Endpoint>(sel4::ObjectBlueprint::endpoint());
+    const auto notification = env.make<sel4::obj::Notification>(sel4::ObjectBlueprint::notification());
+    const Word badged_endpoint = env.alloc_slot();
+    OK(root.absolute(badged_endpoint, sel4::gen::WordBits).mint(root.absolute(endpoint), sel4::rights::all, client_badge));
+    shared.endpoint = endpoint.cptr();
+    shared.receive_slot = env.alloc_slot();
+    shared.notification_badged = env.alloc_slot();
+    OK(root.absolute(shared.notification_badged, sel4::gen::WordBits)
+           .mint(root.absolute(notification), sel4::rights::all, 0x8));
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+    shared.reply = env.make(sel4::ObjectBlueprint::reply());
+#endif
+    start_thread(env, {server, 0, server_stack + sizeof server_stack, &server_ipc});
+
+    sel4::IpcBuffer &ipc = sel4::ipc_buffer();
+    // 1. Seven words (three beyond the registers) and a notification capability.
+    for (Word i = 0; i < 7; ++i)
+        ipc.msg[i] = 100 + i;
+    ipc.caps_or_badges[0] = notification.cptr();
+    MessageInfo reply = sel4::cap::Endpoint(badged_endpoint).call(MessageInfo(0x42, 0, 1, 7));
+    sel4::debug::println("reply: label {:#x} length {} words {} {:#x} {} {} {} {}", reply.label(), reply.length(),
+                         ipc.msg[0], ipc.msg[1], ipc.msg[2], ipc.msg[3], ipc.msg[4], ipc.msg[5]);
+    CHECK(reply.label() == 0x43 && reply.length() == 6);
+    CHECK(ipc.msg[0] == 7 * 100 + 21); // every word arrived
+    CHECK(ipc.msg[1] == client_badge);
+    CHECK(ipc.msg[2] == 1 && ipc.msg[3] == 0 && ipc.msg[4] == 7);
+    CHECK(sel4::sys::debug_cap_identify(shared.receive_slot) == sel4::sys::debug_cap_identify(notification.cptr()));
+
+    // 2. A badged capability to the endpoint the message goes through is unwrapped: the
+    // receiver gets its badge instead of a capability.
+    ipc.msg[0] = 1;
+    ipc.caps_or_badges[0] = badged_endpoint;
+    reply = endpoint.call(MessageInfo(0x60, 0, 1, 1));
+    CHECK(reply.label() == 0x61);
+    CHECK(ipc.msg[1] == 0 && ipc.msg[2] == 1 && ipc.msg[3] == 1 && ipc.msg[5] == client_badge);
+
+    // 3. Notifications: poll finds nothing, then the server signals (badge 0x8) while this
+    // thread, which sent without waiting for a reply, blocks in wait.
+    CHECK(notification.poll() == 0);
+    ipc.msg[0] = 0;
+    endpoint.send(MessageInfo(signal_label, 0, 0, 1));
+    CHECK(notification.wait() == 0x8);
+    CHECK(notification.poll() == 0);
+    test_support::pass();
+}

@@ -1,0 +1,77 @@
+// bindings.mcs: scheduling contexts and reply objects. A thread without a scheduling
+// context does not run; once one is configured (SchedControl) and bound, it runs,
+// calls this root task, which answers through a reply object; its consumed time is
+// then reported.
+#include "env.hpp"
+
+using namespace bindings_test;
+using sel4::MessageInfo;
+
+namespace {
+
+struct Shared {
+    Word endpoint;
+    Word started;  // notification, badge 0x1
+    Word answered; // notification, badge 0x2
+};
+Shared shared;
+
+alignas(4096) sel4::IpcBuffer thread_ipc;
+alignas(16) char thread_stack[16 * 1024];
+
+[[noreturn]] void client(Word) {
+    sel4::cap::Notification(shared.started).signal();
+    thread_ipc.msg[0] = 40;
+    const MessageInfo reply = sel4::cap::Endpoint(shared.endpoint).with(thread_ipc).call(MessageInfo(5, 0, 0, 1));
+    if (reply.label() == 6 && thread_ipc.msg[0] == 42)
+        sel4::cap::Notification(shared.answered).signal();
+    for (;;)
+        sel4::sys::wait(thread_ipc, shared.endpoint);
+}
+
+} // namespace
+
+void test_main(const test_support::BootInfoHead *head) {
+    Env env(head);
+    const auto root = sel4::init::cnode;
+    const auto endpoint = env.make<sel4::obj::Endpoint>(sel4::ObjectBlueprint::endpoint());
+    const auto notification = env.make<sel4::obj::Notification>(sel4::ObjectBlueprint::notification());
+    const auto reply = env.make<sel4::obj::Reply>(sel4::ObjectBlueprint::reply());
+    shared.endpoint = endpoint.cptr();
+    shared.started = env.alloc_slot();
+    shared.answered = env.alloc_slot();
+    OK(root.absolute(shared.started, sel4::gen::WordBits).mint(root.absolute(notification), sel4::rights::all, 0x1));
+    OK(root.absolute(shared.answered, sel4::gen::WordBits).mint(root.absolute(notification), sel4::rights::all, 0x2));
+
+    // A thread at the root task's own priority, with no scheduling context yet.
+    const auto tcb = env.make<sel4::obj::Tcb>(sel4::ObjectBlueprint::tcb());
+    OK(tcb.configure(sel4::init::cnode, 0, sel4::cap::Unspecified(sel4::gen::CapInitThreadVSpace), 0,
+                     reinterpret_cast<Word>(&thread_ipc), env.image_frame(&thread_ipc)));
+    OK(tcb.set_sched_params(sel4::init::tcb, 255, 255, sel4::cap::Unspecified(), sel4::cap::Unspecified()));
+    sel4::gen::UserContext regs{};
+    set_entry(regs, reinterpret_cast<Word>(&client), reinterpret_cast<Word>(thread_stack + sizeof thread_stack), 0);
+    OK(tcb.write_registers(true, 0, sizeof(regs) / sizeof(Word), regs));
+    sel4::yield();
+    CHECK(notification.poll() == 0); // it has not run
+
+    // Configure a scheduling context (5 ms every 10 ms) and bind it: the thread runs.
+    const auto sc = env.make<sel4::obj::SchedContext>(sel4::ObjectBlueprint::sched_context(sel4::gen::MinSchedContextBits));
+    const sel4::cap::SchedControl sched_control(env.boot_info().sched_control().start);
+    EXPECT_ERROR(sched_control.configure_flags(sc, 0, 10000, 0, 0, 0), sel4::Error::RangeError);
+    OK(sched_control.configure_flags(sc, 5000, 10000, 0, 0, 0));
+    OK(sc.bind(tcb));
+    CHECK(notification.wait() == 0x1);
+
+    // Its call arrives; the answer goes back through the reply object.
+    const sel4::Received received = endpoint.recv(reply);
+    CHECK(received.info.label() == 5 && sel4::ipc_buffer().msg[0] == 40);
+    sel4::ipc_buffer().msg[0] = 42;
+    reply.send(MessageInfo(6, 0, 0, 1));
+    CHECK(notification.wait() == 0x2);
+
+    const std::uint64_t consumed = OK(sc.consumed());
+    sel4::debug::println("the thread consumed {} us of its scheduling context", consumed);
+    OK(sc.unbind());
+    EXPECT_ERROR(sc.unbind_object(tcb), sel4::Error::IllegalOperation); // no longer bound
+    test_support::pass();
+}

@@ -1,0 +1,89 @@
+// bindings.untyped: Untyped::retype makes every object type the configuration has, and
+// reports errors as values.
+#include "env.hpp"
+
+using namespace bindings_test;
+using sel4::ObjectBlueprint;
+
+namespace {
+
+struct Kind {
+    const char *name;
+    ObjectBlueprint blueprint;
+};
+
+Word largest_untyped_bits(const sel4::BootInfo &bi) {
+    Word bits = 0;
+    for (const sel4::UntypedDesc &desc : bi.untyped_list())
+        if (!desc.is_device && desc.size_bits > bits)
+            bits = desc.size_bits;
+    return bits;
+}
+
+} // namespace
+
+void test_main(const test_support::BootInfoHead *head) {
+    Env env(head);
+    const Word largest = largest_untyped_bits(env.boot_info());
+    sel4::debug::println("untypeds: {}, the largest 2^{} bytes", env.boot_info().untyped().size(), largest);
+
+    const Kind common[] = {
+        {"untyped", ObjectBlueprint::untyped(sel4::gen::MinUntypedBits + 8)},
+        {"tcb", ObjectBlueprint::tcb()},
+        {"endpoint", ObjectBlueprint::endpoint()},
+        {"notification", ObjectBlueprint::notification()},
+        {"cnode", ObjectBlueprint::cnode(4)},
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+        {"reply", ObjectBlueprint::reply()},
+        {"sched context", ObjectBlueprint::sched_context(sel4::gen::MinSchedContextBits)},
+#endif
+    };
+    std::uint32_t seen_types[16] = {};
+    Word made = 0;
+    for (const Kind &kind : common) {
+        const Word slot = env.make(kind.blueprint);
+        const std::uint32_t type = sel4::sys::debug_cap_identify(slot);
+        sel4::debug::println("  {}: slot {}, 2^{} bytes, kernel cap type {}", kind.name, slot,
+                             kind.blueprint.physical_size_bits(), type);
+        CHECK(type != 0);
+        for (Word i = 0; i < made; ++i)
+            CHECK(seen_types[i] != type); // each kind is a different kind of capability
+        seen_types[made++] = type;
+    }
+    for (sel4::arch::Object object : sel4::arch::all_objects) {
+        const ObjectBlueprint blueprint = ObjectBlueprint::arch(object);
+        if (blueprint.physical_size_bits() > largest) {
+            sel4::debug::println("  {}: needs 2^{} bytes, more than the largest untyped; not made",
+                                 sel4::arch::name(object), blueprint.physical_size_bits());
+            continue;
+        }
+        const Word slot = env.make(blueprint);
+        const std::uint32_t type = sel4::sys::debug_cap_identify(slot);
+        sel4::debug::println("  {}: slot {}, 2^{} bytes, kernel cap type {}", sel4::arch::name(object), slot,
+                             blueprint.physical_size_bits(), type);
+        CHECK(type != 0);
+    }
+
+    // Several objects at once, into consecutive slots.
+    const sel4::cap::Untyped untyped = env.make<sel4::obj::Untyped>(ObjectBlueprint::untyped(16));
+    const Word first = env.alloc_slot();
+    for (int i = 1; i < 4; ++i)
+        env.alloc_slot();
+    OK(untyped.retype(static_cast<Word>(sel4::gen::ObjectType::EndpointObject), 0, sel4::init::cnode, 0, 0, first, 4));
+    for (Word slot = first; slot < first + 4; ++slot)
+        CHECK(sel4::sys::debug_cap_identify(slot) == sel4::sys::debug_cap_identify(first));
+
+    // Errors come back as values.
+    EXPECT_ERROR(untyped.retype(static_cast<Word>(sel4::gen::ObjectType::EndpointObject), 0, sel4::init::cnode, 0, 0,
+                                first, 1),
+                 sel4::Error::DeleteFirst);
+    EXPECT_ERROR(untyped.retype(sel4::gen::ObjectTypeCount + 7, 0, sel4::init::cnode, 0, 0, env.alloc_slot(), 1),
+                 sel4::Error::InvalidArgument);
+    EXPECT_ERROR(untyped.retype(static_cast<Word>(sel4::gen::ObjectType::UntypedObject), 17, sel4::init::cnode, 0, 0,
+                                env.alloc_slot(), 1),
+                 sel4::Error::NotEnoughMemory);
+    EXPECT_ERROR(sel4::cap::Untyped(env.alloc_slot()).retype(static_cast<Word>(sel4::gen::ObjectType::TCBObject), 0,
+                                                            sel4::init::cnode, 0, 0, env.alloc_slot(), 1),
+                 sel4::Error::InvalidCapability);
+    test_support::pass();
+}
