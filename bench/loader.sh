@@ -15,7 +15,7 @@ for world in aarch64 aarch64-el1 aarch64-smp riscv64 riscv64-smp; do
         echo "$world: not built (run scripts/setup.sh with the kernel installed)"
         continue
     fi
-    case $world in riscv64) objtools=riscv64-linux-gnu- ;; *) objtools=aarch64-linux-gnu- ;; esac
+    case $world in riscv64*) objtools=riscv64-linux-gnu- ;; *) objtools=aarch64-linux-gnu- ;; esac
     read -r text data bss _ < <("${objtools}size" "$loader" | tail -n 1)
     stripped=$(mktemp)
     "${objtools}strip" -o "$stripped" "$loader"

@@ -4,4 +4,4 @@
  * loader_secondary_stacks, from loader_secondary_entry to the kernel. */
 #define LOADER_STACK_SIZE 16384
 #define LOADER_MAX_NODES 8
-#define LOADER_SECONDARY_STACK_SIZE 4096
+#define LOADER_SECONDARY_STACK_SIZE 1024 /* the way to the kernel takes a few dozen bytes */

@@ -36,6 +36,9 @@ std::string emit_syscalls_header(const syscalls::Syscalls &syscalls, const Prove
 // Throws InputError when a name cannot be used in C++ (a keyword, or a name used twice).
 std::string emit_bitfields_header(const std::vector<pbf::File> &files, const Provenance &from);
 
+// The comment that opens a generated header: what it is, its inputs, "Do not edit".
+std::string header_comment(const Provenance &from, const std::string &what);
+
 // A field or type name that is a C++ keyword gets a trailing underscore where it is a parameter.
 std::string parameter_name(const std::string &field_name);
 

@@ -3,7 +3,10 @@
 #include "config.hpp"
 #include "diagnostics.hpp"
 #include "emit_headers.hpp"
+#include "emit_invocations.hpp"
+#include "emit_invocations_test.hpp"
 #include "emit_test.hpp"
+#include "invocations.hpp"
 #include "output.hpp"
 #include "pbf.hpp"
 #include "syscalls.hpp"
@@ -16,16 +19,19 @@
 namespace {
 
 const char usage[] =
-    "usage: sel4-bindgen --prefix KERNEL_PREFIX --out DIR [--emit-bitfield-test DIR --test-suite NAME]\n"
+    "usage: sel4-bindgen --prefix KERNEL_PREFIX --out DIR [--emit-bitfield-test DIR] [--emit-invocation-test DIR]\n"
+    "                    [--test-suite NAME]\n"
     "\n"
-    "Writes DIR/sel4/gen/syscalls.hpp and DIR/sel4/gen/bitfields.hpp from the kernel installed at\n"
+    "Writes DIR/sel4/gen/syscalls.hpp, bitfields.hpp and invocations.hpp from the kernel installed at\n"
     "KERNEL_PREFIX (its libsel4/include). With --emit-bitfield-test, also writes a GoogleTest\n"
-    "file and a C file there that check the C++ bitfields against libsel4's generated C.\n";
+    "file and a C file there that check the C++ bitfields against libsel4's generated C; with\n"
+    "--emit-invocation-test, the same for the invocation stubs. NAME is their test suite.\n";
 
 struct Options {
     std::string prefix;
     std::string out;
     std::optional<std::string> test_dir;
+    std::optional<std::string> invocation_test_dir;
     std::string test_suite;
 };
 
@@ -46,12 +52,15 @@ std::optional<Options> parse_options(int argc, char **argv) {
             options.out = value;
         else if (arg == "--emit-bitfield-test")
             options.test_dir = value;
+        else if (arg == "--emit-invocation-test")
+            options.invocation_test_dir = value;
         else if (arg == "--test-suite")
             options.test_suite = value;
         else
             return std::nullopt;
     }
-    if (options.prefix.empty() || options.out.empty() || options.test_dir.has_value() != !options.test_suite.empty())
+    const bool any_test = options.test_dir || options.invocation_test_dir;
+    if (options.prefix.empty() || options.out.empty() || any_test != !options.test_suite.empty())
         return std::nullopt;
     return options;
 }
@@ -76,11 +85,21 @@ void generate(const Options &options) {
         bitfields_from.inputs.push_back(include + name);
     }
 
+    // In the order libsel4 numbers their labels.
+    std::vector<std::string> interface_paths;
+    for (const char *name : {"object-api.xml", "object-api-sel4-arch.xml", "object-api-arch.xml"})
+        interface_paths.push_back(include + "interfaces/" + name);
+    const invocations::ObjectApi object_api = invocations::load(interface_paths, config);
+    Provenance invocations_from{options.prefix, interface_paths};
+    invocations_from.inputs.push_back(include + "kernel/gen_config.json");
+    invocations_from.inputs.push_back(include + "sel4/gen_config.json");
+
     OutputSet outputs;
     outputs.add(options.out + "/sel4/gen/syscalls.hpp",
                 emit_syscalls_header(syscalls, {options.prefix, {syscall_xml, include + "kernel/gen_config.json",
                                                                  include + "sel4/gen_config.json"}}));
     outputs.add(options.out + "/sel4/gen/bitfields.hpp", emit_bitfields_header(files, bitfields_from));
+    outputs.add(options.out + "/sel4/gen/invocations.hpp", emit_invocations_header(object_api, invocations_from));
     if (options.test_dir) {
         std::vector<TestInput> inputs;
         for (std::size_t i = 0; i < files.size(); ++i) {
@@ -93,6 +112,12 @@ void generate(const Options &options) {
         outputs.add(*options.test_dir + "/bitfield_equivalence_c.c", emit_test_c(inputs, syscalls, test_from));
         outputs.add(*options.test_dir + "/bitfield_equivalence_test.cpp",
                     emit_test_cpp(inputs, syscalls, test_from, options.test_suite));
+    }
+    if (options.invocation_test_dir) {
+        outputs.add(*options.invocation_test_dir + "/invocation_equivalence_c.c",
+                    emit_invocation_test_c(object_api, invocations_from));
+        outputs.add(*options.invocation_test_dir + "/invocation_equivalence_test.cpp",
+                    emit_invocation_test_cpp(object_api, invocations_from, options.test_suite));
     }
     outputs.commit();
 }

@@ -1,6 +1,7 @@
 #include "syscalls.hpp"
 
 #include "diagnostics.hpp"
+#include "xml.hpp"
 
 #include <tinyxml2.h>
 
@@ -13,11 +14,6 @@ namespace sel4_bindgen::syscalls {
 namespace {
 
 using tinyxml2::XMLElement;
-
-struct Condition {
-    bool holds = true;
-    std::string text;
-};
 
 class Reader {
 public:
@@ -68,7 +64,7 @@ private:
             if (std::strcmp(block->Name(), "config") != 0)
                 fail(block->GetLineNum(), "unknown element <" + std::string(block->Name()) + "> in <" +
                                               list.Name() + "> (expected <config>)");
-            Condition condition;
+            xml::Condition condition;
             bool seen_condition = false;
             for (const XMLElement *item = block->FirstChildElement(); item; item = item->NextSiblingElement()) {
                 std::string name = item->Name();
@@ -76,7 +72,7 @@ private:
                     if (seen_condition)
                         fail(item->GetLineNum(), "second <condition> in one <config>");
                     seen_condition = true;
-                    condition = read_condition(*item);
+                    condition = xml::evaluate(*item, path_, config_);
                 } else if (name == "syscall") {
                     result.list.push_back(read_syscall(*item, condition, number--));
                 } else {
@@ -86,7 +82,7 @@ private:
         }
     }
 
-    Syscall read_syscall(const XMLElement &element, const Condition &condition, long number) {
+    Syscall read_syscall(const XMLElement &element, const xml::Condition &condition, long number) {
         const char *name = element.Attribute("name");
         if (!name || !*name)
             fail(element.GetLineNum(), "<syscall> without a name");
@@ -100,48 +96,6 @@ private:
         return {name, number, condition.holds, condition.text, element.GetLineNum()};
     }
 
-    Condition read_condition(const XMLElement &element) {
-        const XMLElement *expression = element.FirstChildElement();
-        if (!expression)
-            return {};
-        if (expression->NextSiblingElement())
-            fail(expression->NextSiblingElement()->GetLineNum(), "<condition> holds more than one expression");
-        return evaluate(*expression);
-    }
-
-    // The same operators as seL4's condition.py; `CONFIG_X` means "gen_config.json key X is set".
-    Condition evaluate(const XMLElement &expression) {
-        std::string name = expression.Name();
-        if (name == "config") {
-            const char *var = expression.Attribute("var");
-            if (!var || std::strncmp(var, "CONFIG_", 7) != 0 || !var[7])
-                fail(expression.GetLineNum(), "<config> needs var=\"CONFIG_...\"");
-            return {config_.is_defined(var + 7), std::string("defined(") + var + ")"};
-        }
-        if (name == "not") {
-            const XMLElement *operand = expression.FirstChildElement();
-            if (!operand || operand->NextSiblingElement())
-                fail(expression.GetLineNum(), "<not> needs exactly one operand");
-            Condition inner = evaluate(*operand);
-            return {!inner.holds, "!" + inner.text};
-        }
-        if (name == "and" || name == "or") {
-            const XMLElement *operand = expression.FirstChildElement();
-            if (!operand)
-                fail(expression.GetLineNum(), "<" + name + "> has no operands");
-            bool is_and = name == "and";
-            Condition result{is_and, "("};
-            for (; operand; operand = operand->NextSiblingElement()) {
-                Condition inner = evaluate(*operand);
-                result.holds = is_and ? result.holds && inner.holds : result.holds || inner.holds;
-                result.text += (result.text.size() > 1 ? (is_and ? " && " : " || ") : "") + inner.text;
-            }
-            result.text += ")";
-            return result;
-        }
-        fail(expression.GetLineNum(), "unknown element <" + name + "> in a condition");
-    }
-
     const std::string &path_;
     const config::Config &config_;
     std::set<std::string> names_;
@@ -151,8 +105,7 @@ private:
 
 Syscalls parse(const std::string &text, const std::string &path, const config::Config &config) {
     tinyxml2::XMLDocument document;
-    if (document.Parse(text.data(), text.size()) != tinyxml2::XML_SUCCESS)
-        throw InputError(path, document.ErrorLineNum(), std::string("malformed XML: ") + document.ErrorName());
+    xml::parse(document, text, path);
     return Reader(path, config).read(document);
 }
 
