@@ -143,4 +143,15 @@ bool Config::is_defined(const std::string &key) const {
     return true;
 }
 
+std::map<std::string, std::string> Config::defines() const {
+    std::map<std::string, std::string> macros;
+    for (const auto &[key, value] : entries_) {
+        if (const std::string *text = std::get_if<std::string>(&value))
+            macros.emplace("CONFIG_" + key, *text);
+        else if (std::get<bool>(value))
+            macros.emplace("CONFIG_" + key, "1");
+    }
+    return macros;
+}
+
 } // namespace sel4_bindgen::config

@@ -22,6 +22,10 @@ public:
     // (`<config var="CONFIG_X"/>`) test exactly this.
     bool is_defined(const std::string &key) const;
 
+    // The macros gen_config.h defines: CONFIG_<key> and its replacement text ("1" for a true
+    // boolean, the string itself otherwise; false booleans define nothing).
+    std::map<std::string, std::string> defines() const;
+
 private:
     std::map<std::string, Value> entries_;
     std::map<std::string, std::string> origin_; // key -> file:line, for duplicate reports

@@ -1,7 +1,9 @@
 // sel4-bindgen: reads an installed seL4 kernel's interface files and writes C++ headers.
 // See emit_headers.hpp for how libsel4's names map to the generated C++.
 #include "config.hpp"
+#include "constants.hpp"
 #include "diagnostics.hpp"
+#include "emit_constants.hpp"
 #include "emit_headers.hpp"
 #include "emit_invocations.hpp"
 #include "emit_invocations_test.hpp"
@@ -20,18 +22,20 @@ namespace {
 
 const char usage[] =
     "usage: sel4-bindgen --prefix KERNEL_PREFIX --out DIR [--emit-bitfield-test DIR] [--emit-invocation-test DIR]\n"
-    "                    [--test-suite NAME]\n"
+    "                    [--emit-constants-test DIR] [--test-suite NAME]\n"
     "\n"
     "Writes DIR/sel4/gen/syscalls.hpp, bitfields.hpp and invocations.hpp from the kernel installed at\n"
     "KERNEL_PREFIX (its libsel4/include). With --emit-bitfield-test, also writes a GoogleTest\n"
     "file and a C file there that check the C++ bitfields against libsel4's generated C; with\n"
-    "--emit-invocation-test, the same for the invocation stubs. NAME is their test suite.\n";
+    "--emit-invocation-test, the same for the invocation stubs. Also writes DIR/sel4/gen/constants.hpp\n"
+    "from libsel4's C headers; --emit-constants-test checks it against them. NAME is the tests' suite.\n";
 
 struct Options {
     std::string prefix;
     std::string out;
     std::optional<std::string> test_dir;
     std::optional<std::string> invocation_test_dir;
+    std::optional<std::string> constants_test_dir;
     std::string test_suite;
 };
 
@@ -54,12 +58,14 @@ std::optional<Options> parse_options(int argc, char **argv) {
             options.test_dir = value;
         else if (arg == "--emit-invocation-test")
             options.invocation_test_dir = value;
+        else if (arg == "--emit-constants-test")
+            options.constants_test_dir = value;
         else if (arg == "--test-suite")
             options.test_suite = value;
         else
             return std::nullopt;
     }
-    const bool any_test = options.test_dir || options.invocation_test_dir;
+    const bool any_test = options.test_dir || options.invocation_test_dir || options.constants_test_dir;
     if (options.prefix.empty() || options.out.empty() || any_test != !options.test_suite.empty())
         return std::nullopt;
     return options;
@@ -94,12 +100,20 @@ void generate(const Options &options) {
     invocations_from.inputs.push_back(include + "kernel/gen_config.json");
     invocations_from.inputs.push_back(include + "sel4/gen_config.json");
 
+    const constants::Constants constants = constants::load(c::directory_source(include), config);
+    Provenance constants_from{options.prefix, {}};
+    for (const auto &[relative, path] : constants.files)
+        constants_from.inputs.push_back(path);
+    constants_from.inputs.push_back(include + "kernel/gen_config.json");
+    constants_from.inputs.push_back(include + "sel4/gen_config.json");
+
     OutputSet outputs;
     outputs.add(options.out + "/sel4/gen/syscalls.hpp",
                 emit_syscalls_header(syscalls, {options.prefix, {syscall_xml, include + "kernel/gen_config.json",
                                                                  include + "sel4/gen_config.json"}}));
     outputs.add(options.out + "/sel4/gen/bitfields.hpp", emit_bitfields_header(files, bitfields_from));
     outputs.add(options.out + "/sel4/gen/invocations.hpp", emit_invocations_header(object_api, invocations_from));
+    outputs.add(options.out + "/sel4/gen/constants.hpp", emit_constants_header(constants, constants_from));
     if (options.test_dir) {
         std::vector<TestInput> inputs;
         for (std::size_t i = 0; i < files.size(); ++i) {
@@ -118,6 +132,12 @@ void generate(const Options &options) {
                     emit_invocation_test_c(object_api, invocations_from));
         outputs.add(*options.invocation_test_dir + "/invocation_equivalence_test.cpp",
                     emit_invocation_test_cpp(object_api, invocations_from, options.test_suite));
+    }
+    if (options.constants_test_dir) {
+        outputs.add(*options.constants_test_dir + "/constants_equivalence_c.c",
+                    emit_constants_test_c(constants, constants_from));
+        outputs.add(*options.constants_test_dir + "/constants_equivalence_test.cpp",
+                    emit_constants_test_cpp(constants, constants_from, options.test_suite));
     }
     outputs.commit();
 }
