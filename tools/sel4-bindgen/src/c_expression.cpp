@@ -1,6 +1,8 @@
 #include "c_expression.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <limits>
 #include <set>
 #include <vector>
@@ -184,27 +186,24 @@ private:
         return type_keywords.count(name) || (env_.typedefs && env_.typedefs->count(name));
     }
 
-    // After '(' at a type name: the type up to ')'.
-    IntType type_name() {
+    // After '(' at a type name: the type up to ')'. A cast to a pointer, void, a struct, a
+    // union or an enum makes no integer constant; sizeof of them is one this reader cannot work out.
+    IntType type_name(bool in_sizeof) {
         std::size_t start = position_;
-        while (peek() && !at(")")) {
-            if (at("*"))
-                not_constant("a pointer type");
+        while (peek() && !at(")"))
             ++position_;
-        }
         std::span<const Token> specifiers = tokens_.subspan(start, position_ - start);
         expect(")");
-        std::optional<IntType> type = integer_type(specifiers, env_);
-        if (!type) {
-            std::string spelled;
-            for (const Token &token : specifiers)
-                spelled += (spelled.empty() ? "" : " ") + token.text;
-            for (const char *other : {"void", "struct", "union", "enum"})
-                if (specifiers.front().text == other)
-                    not_constant("the type '" + spelled + "'");
-            invalid("'" + spelled + "' is not an integer type known here");
-        }
-        return *type;
+        if (std::optional<IntType> type = integer_type(specifiers, env_))
+            return *type;
+        std::string spelled = spelling(specifiers);
+        bool not_integer = std::any_of(specifiers.begin(), specifiers.end(), [](const Token &token) {
+            return token.is("*") || token.is_identifier("void") || token.is_identifier("struct") ||
+                   token.is_identifier("union") || token.is_identifier("enum");
+        });
+        if (not_integer && !in_sizeof)
+            not_constant("a cast to '" + spelled + "'");
+        invalid("'" + spelled + "' is not an integer type known here");
     }
 
     Value unary(bool live) {
@@ -231,18 +230,18 @@ private:
             if (!at("(") || !type_starts_at(position_ + 1))
                 invalid("sizeof is supported only of a type name");
             ++position_;
-            IntType type = type_name();
+            IntType type = type_name(true);
             return {env_.model.size_type(), type.bits / 8};
         }
         if (token->is("(") && type_starts_at(position_ + 1)) {
             ++position_;
-            IntType type = type_name();
+            IntType type = type_name(false);
             return convert(unary(live), type);
         }
-        return primary();
+        return primary(live);
     }
 
-    Value primary() {
+    Value primary(bool live) {
         const Token &token = tokens_[position_++];
         switch (token.kind) {
         case TokenKind::Number:
@@ -256,7 +255,7 @@ private:
             not_constant(at("(") ? "a call of '" + token.text + "'" : "'" + token.text + "' is not an integer constant");
         case TokenKind::Punctuator:
             if (token.is("(")) {
-                Value value = conditional(true);
+                Value value = conditional(live);
                 expect(")");
                 return value;
             }
@@ -295,19 +294,23 @@ private:
         std::string suffix = text.substr(i);
         if (suffix.find_first_of(".") != std::string::npos || (!hex && !suffix.empty() && (suffix[0] == 'e' || suffix[0] == 'E')))
             not_constant("the floating constant " + text);
+        // The suffix: u and l, ll (not lL) in either order.
         bool is_unsigned = false;
         int longs = 0;
         std::string rest = suffix;
-        if (!rest.empty() && (rest[0] == 'u' || rest[0] == 'U')) {
+        auto take_u = [&] {
+            if (is_unsigned || rest.empty() || (rest[0] != 'u' && rest[0] != 'U'))
+                return;
             is_unsigned = true;
             rest.erase(0, 1);
-        }
-        if (rest == "l" || rest == "L")
-            longs = 1, rest.clear();
-        else if (rest == "ll" || rest == "LL")
-            longs = 2, rest.clear();
-        if (!is_unsigned && (rest == "u" || rest == "U"))
-            is_unsigned = true, rest.clear();
+        };
+        take_u();
+        for (const char *l : {"ll", "LL", "l", "L"})
+            if (longs == 0 && rest.starts_with(l)) {
+                longs = static_cast<int>(std::strlen(l));
+                rest.erase(0, longs);
+            }
+        take_u();
         if (!rest.empty() || too_large)
             invalid(too_large ? "integer constant too large: " + text : "bad integer suffix in " + text);
         // C11 6.4.4.1: the first type of the list that can represent the value.
