@@ -74,7 +74,7 @@ Constants load(const c::FileSource &source, const config::Config &config) {
         const std::string &file = relative_of.at(definition.file);
         bool errors = definition.name == "seL4_Error";
         bool object_types = object_type_files.count(file) > 0;
-        Group listed{file, definition.line, "enum " + definition.name, {}};
+        Group listed{file, definition.line, definition.name.empty() ? "enum" : "enum " + definition.name, {}};
         Group other = listed;
         for (const c::Enumerator &enumerator : definition.enumerators) {
             if (!is_public(enumerator.name))
