@@ -4,8 +4,12 @@
 #include <cstddef>
 #include <cstdint>
 
-extern "C" std::uint64_t loader_boot_hart;
+extern "C" {
 std::uint64_t loader_boot_hart;
+// The hart being started and its core number, for a started hart that OpenSBI
+// sends to _start instead (start.S, misrouted).
+std::uint64_t loader_starting_hart, loader_starting_core;
+}
 extern "C" [[noreturn]] void loader_enter(const kernel_loader::Header *, std::uint64_t hart_id, std::uint64_t core_id);
 
 namespace kernel_loader::arch {
@@ -50,6 +54,8 @@ std::uint64_t boot_cpu_id() { return loader_boot_hart; }
 // The hart starts in S-mode at loader_secondary_entry, satp = 0, with
 // a0 = its hart id, a1 = the opaque argument: the logical core number.
 const char *start_cpu(const Header &, std::uint64_t hart_id, unsigned core) {
+    __atomic_store_n(&loader_starting_hart, hart_id, __ATOMIC_RELAXED);
+    __atomic_store_n(&loader_starting_core, core, __ATOMIC_RELEASE);
     register std::uintptr_t a0 asm("a0") = hart_id;
     register std::uintptr_t a1 asm("a1") = reinterpret_cast<std::uintptr_t>(&loader_secondary_entry);
     register std::uintptr_t a2 asm("a2") = core;

@@ -4,6 +4,11 @@
     .section .text._start, "ax"
     .global _start
 _start:
+    /* Only the first hart here is the boot hart; see misrouted below. */
+    lla     t0, loader_boot_claimed
+    li      t1, 1
+    amoswap.w.aq t1, t1, (t0)
+    bnez    t1, misrouted
     .option push
     .option norelax
     la      gp, __global_pointer$
@@ -23,6 +28,25 @@ _start:
     call    loader_main
 3:  wfi
     j       3b
+
+/* A started hart that OpenSBI sent to the boot entry instead of its start
+ * address: OpenSBI 1.1 (QEMU 7.2's) marks the hart START_PENDING before it
+ * stores the start address and opaque argument, and the hart, polling that
+ * state, can leave with the previous ones (this image's entry, the device
+ * tree). a0 is its hart id all the same; the boot hart published the hart
+ * it is starting and its core number before calling hart_start. */
+misrouted:
+    lla     t0, loader_starting_hart
+    ld      t0, 0(t0)
+    bne     t0, a0, 3b          /* not the hart being started: park it */
+    lla     t0, loader_starting_core
+    ld      a1, 0(t0)
+    j       loader_secondary_entry
+
+    .section .data.loader_boot_claimed, "aw"
+    .balign 4
+loader_boot_claimed:            /* 0 in the image; 1 once the boot hart is in */
+    .word   0
 
 /* Secondary harts: SBI hart_start starts them here in S-mode, satp = 0,
  * a0 = hart id, a1 = the opaque argument: the logical core number n >= 1.
