@@ -36,9 +36,10 @@ void test_main(const test_support::BootInfoHead *head) {
     sel4::cap::Notification(badged5).signal();
     sel4::cap::Notification(badged30).signal();
     CHECK(notification.wait() == 0x35);
-    // A badged capability keeps its badge when minted again.
+    // A badged capability cannot be badged again; its copies keep its badge.
     const Word reminted = env.alloc_slot();
-    OK(at(reminted).mint(at(badged5), sel4::rights::all, 0x7));
+    EXPECT_ERROR(at(reminted).mint(at(badged5), sel4::rights::all, 0x7), sel4::Error::IllegalOperation);
+    OK(at(reminted).copy(at(badged5), sel4::rights::all));
     sel4::cap::Notification(reminted).signal();
     CHECK(notification.wait() == 0x5);
 
@@ -48,12 +49,20 @@ void test_main(const test_support::BootInfoHead *head) {
     CHECK(identify(copy) == 0 && identify(moved) == notification_type);
     EXPECT_ERROR(at(env.alloc_slot()).move(at(copy)), sel4::Error::FailedLookup);
 
-    // Mutate: move and badge in one step.
+    // Mutate: move, setting a CNode capability's guard. Through the mutated capability
+    // a slot is reached only with the guard's bits in front of its index.
+    const auto cnode = env.make<sel4::obj::CNode>(sel4::ObjectBlueprint::cnode(4));
+    const Word guarded = env.alloc_slot();
+    OK(at(guarded).mutate(root.absolute(cnode), sel4::gen::seL4_CNode_CapData(0x5, 4).words[0]));
+    CHECK(identify(cnode.cptr()) == 0 && identify(guarded) != 0);
+    const sel4::cap::CNode guarded_cnode(guarded);
+    OK(guarded_cnode.absolute((0x5 << 4) | 3, 8).copy(root.absolute(notification), sel4::rights::all));
+    EXPECT_ERROR(guarded_cnode.absolute((0x6 << 4) | 4, 8).copy(root.absolute(notification), sel4::rights::all),
+                 sel4::Error::FailedLookup);
+    // Endpoint and notification badges cannot be changed by mutate.
     const Word mutated = env.alloc_slot();
-    OK(at(mutated).mutate(at(moved), 0x100));
-    CHECK(identify(moved) == 0);
-    sel4::cap::Notification(mutated).signal();
-    CHECK(notification.wait() == 0x100);
+    EXPECT_ERROR(at(mutated).mutate(at(moved), 0x100), sel4::Error::IllegalOperation);
+    OK(at(mutated).move(at(moved)));
 
     // Delete.
     OK(at(mutated).delete_());

@@ -1,5 +1,5 @@
-// bindings.faults: threads fault with a VM fault, a capability fault (on send and on
-// receive), an unknown syscall and a user exception; the fault handler (this root task,
+// bindings.faults: threads fault with a VM fault, a capability fault (a call through a
+// CPtr that does not resolve, a receive on a slot that holds no endpoint), an unknown syscall and a user exception; the fault handler (this root task,
 // on the faulting threads' fault endpoint) decodes each message into the right type
 // and fields.
 #include "env.hpp"
@@ -11,15 +11,20 @@ using namespace bindings_test;
 namespace {
 
 constexpr Word bad_address = 0x10;
-constexpr Word missing_cap = 0xfff; // an empty slot of the root CNode
+constexpr Word unresolvable = Word{1} << 40; // fails the root CNode's guard
+constexpr Word empty_slot = 0xfff;            // resolves, to a null capability
 constexpr long unknown_syscall = -77;
 
 alignas(4096) sel4::IpcBuffer thread_ipc;
 alignas(16) char thread_stack[16 * 1024];
 
-void vm_fault(Word) { (void)*reinterpret_cast<volatile Word *>(bad_address); }
-void cap_fault_on_call(Word) { sel4::cap::Endpoint(missing_cap).with(thread_ipc).call(sel4::MessageInfo(0, 0, 0, 0)); }
-void cap_fault_on_recv(Word) { sel4::sys::wait(thread_ipc, missing_cap + 1); }
+void vm_fault(Word) {
+    Word address = bad_address;
+    asm volatile("" : "+r"(address)); // an address the compiler cannot see through
+    (void)*reinterpret_cast<volatile Word *>(address);
+}
+void cap_fault_on_call(Word) { sel4::cap::Endpoint(unresolvable).with(thread_ipc).call(sel4::MessageInfo(0, 0, 0, 0)); }
+void cap_fault_on_recv(Word) { sel4::sys::wait(thread_ipc, empty_slot); }
 void bad_syscall(Word) { sel4::sys::arch::null(static_cast<sel4::sys::Syscall>(unknown_syscall)); }
 void user_exception(Word) { __builtin_trap(); }
 
@@ -42,6 +47,10 @@ template <class Fault> Fault expect_fault(Env &env, sel4::cap::Endpoint fault_ep
     const sel4::fault::Fault fault = sel4::fault::decode(received.info, sel4::ipc_buffer());
     sel4::debug::println("{}: label {} length {}, fault variant {}", name, received.info.label(),
                          received.info.length(), fault.index());
+    if (!std::holds_alternative<Fault>(fault)) {
+        const Word *mr = sel4::ipc_buffer().msg;
+        sel4::debug::println("  unexpected fault: mrs {:#x} {:#x} {:#x} {:#x}", mr[0], mr[1], mr[2], mr[3]);
+    }
     CHECK(std::holds_alternative<Fault>(fault));
     return std::get<Fault>(fault);
 }
@@ -51,16 +60,16 @@ template <class Fault> Fault expect_fault(Env &env, sel4::cap::Endpoint fault_ep
 void test_main(const test_support::BootInfoHead *head) {
     Env env(head);
     const auto fault_ep = env.make<sel4::obj::Endpoint>(sel4::ObjectBlueprint::endpoint());
-    CHECK(sel4::sys::debug_cap_identify(missing_cap) == 0 && sel4::sys::debug_cap_identify(missing_cap + 1) == 0);
+    CHECK(sel4::sys::debug_cap_identify(empty_slot) == 0);
 
     const auto vm = expect_fault<sel4::fault::VmFault>(env, fault_ep, vm_fault, "vm fault");
     sel4::debug::println("  ip {:#x} addr {:#x} prefetch {} fsr {:#x}", vm.ip, vm.addr, vm.prefetch_fault, vm.fsr);
     CHECK(vm.addr == bad_address && !vm.prefetch_fault && within(vm.ip, vm_fault));
 
     const auto on_call = expect_fault<sel4::fault::CapFault>(env, fault_ep, cap_fault_on_call, "cap fault (call)");
-    CHECK(on_call.addr == missing_cap && !on_call.in_recv_phase && on_call.ip != 0);
+    CHECK(on_call.addr == unresolvable && !on_call.in_recv_phase && on_call.ip != 0);
     const auto on_recv = expect_fault<sel4::fault::CapFault>(env, fault_ep, cap_fault_on_recv, "cap fault (recv)");
-    CHECK(on_recv.addr == missing_cap + 1 && on_recv.in_recv_phase);
+    CHECK(on_recv.addr == empty_slot && on_recv.in_recv_phase);
 
     const auto syscall = expect_fault<sel4::fault::UnknownSyscall>(env, fault_ep, bad_syscall, "unknown syscall");
     sel4::debug::println("  ip {:#x} sp {:#x} syscall {}", syscall.fault_ip, syscall.sp, static_cast<long>(syscall.syscall));

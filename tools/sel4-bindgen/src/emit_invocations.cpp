@@ -254,9 +254,11 @@ void check_names(const std::vector<const Method *> &methods) {
     std::map<std::pair<std::string, std::string>, const Method *> mixins;
     for (const Method *method : methods) {
         auto clash = [&](const Method *other, const std::string &name) {
-            throw InputError(method->path, method->line,
-                             "'" + method->c_name() + "' and '" + other->c_name() + "' (" + other->path + ":" +
-                                 std::to_string(other->line) + ") would both be named '" + name + "' in C++");
+            // Built with append: GCC 12 at -O3 warns falsely (-Wrestrict) on "'" + std::string.
+            std::string what = std::string(1, '\'').append(method->c_name()).append("' and '");
+            what.append(other->c_name()).append("' (").append(other->path).append(":");
+            what.append(std::to_string(other->line)).append(") would both be named '").append(name).append("' in C++");
+            throw InputError(method->path, method->line, what);
         };
         if (auto [it, fresh] = stubs.emplace(stub_name(*method), method); !fresh)
             clash(it->second, it->first);

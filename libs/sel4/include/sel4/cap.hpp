@@ -24,6 +24,16 @@ template <class Root> class AbsoluteCPtr;
 // CNode addressing (sel4/cnode.hpp).
 template <class Object, class Self> struct ExtraMethods {};
 
+// CNodes name slots for the CNode invocations (AbsoluteCPtr, in sel4/cnode.hpp).
+template <class Self> struct ExtraMethods<obj::CNode, Self> {
+    // The slot reached by resolving `index` through `depth` bits from this CNode.
+    constexpr AbsoluteCPtr<Self> absolute(Word index, std::uint8_t depth) const noexcept {
+        return {static_cast<const Self &>(*this), index, depth};
+    }
+    // The slot of `cap`, when this CNode is the caller's CSpace root.
+    constexpr AbsoluteCPtr<Self> absolute(Cap<obj::Unspecified> cap) const noexcept;
+};
+
 template <class Object>
 class Cap : public gen::Methods<Object, Cap<Object>>, public ExtraMethods<Object, Cap<Object>> {
 public:
@@ -69,6 +79,11 @@ private:
     Cap<Object> cap_;
     IpcBuffer *buffer_;
 };
+
+template <class Self>
+constexpr AbsoluteCPtr<Self> ExtraMethods<obj::CNode, Self>::absolute(Cap<obj::Unspecified> cap) const noexcept {
+    return absolute(cap.cptr(), gen::WordBits);
+}
 
 namespace cap {
 using Unspecified = Cap<obj::Unspecified>;

@@ -60,15 +60,4 @@ private:
     std::uint8_t depth_;
 };
 
-template <class Self> struct ExtraMethods<obj::CNode, Self> {
-    // The slot reached by resolving `index` through `depth` bits from this CNode.
-    constexpr AbsoluteCPtr<Self> absolute(Word index, std::uint8_t depth) const noexcept {
-        return {static_cast<const Self &>(*this), index, depth};
-    }
-    // The slot of `cap`, when this CNode is the caller's CSpace root.
-    constexpr AbsoluteCPtr<Self> absolute(Cap<obj::Unspecified> cap) const noexcept {
-        return absolute(cap.cptr(), gen::WordBits);
-    }
-};
-
 } // namespace sel4

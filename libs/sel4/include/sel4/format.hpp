@@ -60,6 +60,10 @@ template <class Out, class T> void put_value(Out &out, const T &value, Spec spec
         } else {
             put_unsigned(out, v, 10, false);
         }
+    } else if constexpr (std::is_convertible_v<const T &, const char *>) {
+        // Walked here rather than measured with strlen, which a freestanding program may lack.
+        for (const char *c = value; *c != '\0'; ++c)
+            out(*c);
     } else if constexpr (std::is_convertible_v<const T &, std::string_view>) {
         put(out, std::string_view(value));
     } else if constexpr (std::is_pointer_v<T>) {
@@ -70,35 +74,37 @@ template <class Out, class T> void put_value(Out &out, const T &value, Spec spec
 }
 
 // Prints `format` up to its next replacement field and returns the rest after it, with
-// the field's spec; returns an empty view when no field is left.
+// the field's spec; returns an empty view when no field is left. (Written with indices
+// only: string_view's find and substr would need memchr and exceptions.)
 template <class Out> std::string_view put_until_field(Out &out, std::string_view format, Spec &spec, bool &found) {
     found = false;
-    while (!format.empty()) {
-        char c = format.front();
-        format.remove_prefix(1);
-        if ((c == '{' || c == '}') && !format.empty() && format.front() == c) {
+    std::size_t i = 0;
+    while (i < format.size()) {
+        const char c = format[i++];
+        if ((c == '{' || c == '}') && i < format.size() && format[i] == c) {
             out(c);
-            format.remove_prefix(1);
+            ++i;
         } else if (c == '{') {
             spec = {};
-            std::size_t close = format.find('}');
-            std::string_view inside = format.substr(0, close);
-            if (!inside.empty() && inside.front() == ':') {
-                inside.remove_prefix(1);
-                if (!inside.empty() && inside.front() == '#') {
+            if (i < format.size() && format[i] == ':') {
+                ++i;
+                if (i < format.size() && format[i] == '#') {
                     spec.alternate = true;
-                    inside.remove_prefix(1);
+                    ++i;
                 }
-                if (!inside.empty())
-                    spec.type = inside.front();
+                if (i < format.size() && format[i] != '}')
+                    spec.type = format[i];
             }
+            while (i < format.size() && format[i] != '}')
+                ++i;
             found = true;
-            return close == std::string_view::npos ? std::string_view{} : format.substr(close + 1);
+            format.remove_prefix(i < format.size() ? i + 1 : i);
+            return format;
         } else {
             out(c);
         }
     }
-    return format;
+    return {};
 }
 
 } // namespace detail
