@@ -1,8 +1,10 @@
 // bindings.faults: threads fault with a VM fault, a capability fault (a call through a
-// CPtr that does not resolve, a receive on a slot that holds no endpoint), an unknown syscall and a user exception; the fault handler (this root task,
-// on the faulting threads' fault endpoint) decodes each message into the right type
-// and fields.
+// CPtr that does not resolve, a receive on a slot that holds no endpoint), an unknown
+// syscall and a user exception; the fault handler (this root task, on the faulting
+// threads' fault endpoint) decodes each message into the right type and fields. On a
+// hypervisor aarch64 kernel, a breakpoint comes back as a VCPU fault.
 #include "env.hpp"
+#include "thread_entry.hpp"
 
 #include <variant>
 
@@ -16,6 +18,9 @@ constexpr Word empty_slot = 0xfff;            // resolves, to a null capability
 constexpr long unknown_syscall = -77;
 
 alignas(4096) sel4::IpcBuffer thread_ipc;
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+sel4::cap::Reply fault_reply; // the reply object the handler receives faults with
+#endif
 alignas(16) char thread_stack[16 * 1024];
 
 void vm_fault(Word) {
@@ -26,7 +31,11 @@ void vm_fault(Word) {
 void cap_fault_on_call(Word) { sel4::cap::Endpoint(unresolvable).with(thread_ipc).call(sel4::MessageInfo(0, 0, 0, 0)); }
 void cap_fault_on_recv(Word) { sel4::sys::wait(thread_ipc, empty_slot); }
 void bad_syscall(Word) { sel4::sys::arch::null(static_cast<sel4::sys::Syscall>(unknown_syscall)); }
-void user_exception(Word) { __builtin_trap(); }
+void user_exception(Word) { undefined_instruction(); }
+#if CPP_SEL4_CONFIG_ARM_HYPERVISOR_SUPPORT
+// On a hypervisor kernel, debug exceptions of a thread go to EL2 and come back as VCPU faults.
+void breakpoint(Word) { asm volatile("brk #0x123"); }
+#endif
 
 // Whether `ip` is in the first bytes of `function` (these functions are a few instructions).
 bool within(Word ip, void (*function)(Word)) {
@@ -38,8 +47,7 @@ template <class Fault> Fault expect_fault(Env &env, sel4::cap::Endpoint fault_ep
     const sel4::cap::Tcb tcb =
         start_thread(env, {entry, 0, thread_stack + sizeof thread_stack, &thread_ipc, fault_ep.cptr()});
 #if CPP_SEL4_CONFIG_KERNEL_MCS
-    static const sel4::cap::Reply reply(env.make(sel4::ObjectBlueprint::reply()));
-    const sel4::Received received = fault_ep.recv(reply);
+    const sel4::Received received = fault_ep.recv(fault_reply);
 #else
     const sel4::Received received = fault_ep.recv();
 #endif
@@ -60,6 +68,9 @@ template <class Fault> Fault expect_fault(Env &env, sel4::cap::Endpoint fault_ep
 void test_main(const test_support::BootInfoHead *head) {
     Env env(head);
     const auto fault_ep = env.make<sel4::obj::Endpoint>(sel4::ObjectBlueprint::endpoint());
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+    fault_reply = env.make<sel4::obj::Reply>(sel4::ObjectBlueprint::reply());
+#endif
     CHECK(sel4::sys::debug_cap_identify(empty_slot) == 0);
 
     const auto vm = expect_fault<sel4::fault::VmFault>(env, fault_ep, vm_fault, "vm fault");
@@ -79,5 +90,10 @@ void test_main(const test_support::BootInfoHead *head) {
     sel4::debug::println("  ip {:#x} sp {:#x} number {} code {:#x}", exception.fault_ip, exception.sp, exception.number,
                          exception.code);
     CHECK(within(exception.fault_ip, user_exception) && exception.sp != 0);
+#if CPP_SEL4_CONFIG_ARM_HYPERVISOR_SUPPORT
+    const auto vcpu = expect_fault<sel4::fault::VcpuFault>(env, fault_ep, breakpoint, "breakpoint");
+    sel4::debug::println("  hsr {:#x}", vcpu.hsr);
+    CHECK(vcpu.hsr >> 26 == 0x3c && (vcpu.hsr & 0xffff) == 0x123); // EC: BRK in AArch64, its immediate
+#endif
     test_support::pass();
 }

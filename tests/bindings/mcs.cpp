@@ -3,6 +3,7 @@
 // calls this root task, which answers through a reply object; its consumed time is
 // then reported.
 #include "env.hpp"
+#include "thread_entry.hpp"
 
 using namespace bindings_test;
 using sel4::MessageInfo;

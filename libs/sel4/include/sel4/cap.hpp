@@ -34,6 +34,17 @@ template <class Self> struct ExtraMethods<obj::CNode, Self> {
     constexpr AbsoluteCPtr<Self> absolute(Cap<obj::Unspecified> cap) const noexcept;
 };
 
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+// On MCS, a reply object answers the caller a receive bound to it.
+template <class Self> struct ExtraMethods<obj::Reply, Self> {
+    // Replies to the caller this reply object was bound to by a receive.
+    void send(MessageInfo info) const noexcept {
+        const Self &self = static_cast<const Self &>(*this);
+        sys::send(self.ipc_buffer(), self.cptr(), info);
+    }
+};
+#endif
+
 template <class Object>
 class Cap : public gen::Methods<Object, Cap<Object>>, public ExtraMethods<Object, Cap<Object>> {
 public:
@@ -142,15 +153,7 @@ template <class Self> struct ExtraMethods<obj::Notification, Self> {
     }
 };
 
-#if CPP_SEL4_CONFIG_KERNEL_MCS
-template <class Self> struct ExtraMethods<obj::Reply, Self> {
-    // Replies to the caller this reply object was bound to by a receive.
-    void send(MessageInfo info) const noexcept {
-        const Self &self = static_cast<const Self &>(*this);
-        sys::send(self.ipc_buffer(), self.cptr(), info);
-    }
-};
-#else
+#if !CPP_SEL4_CONFIG_KERNEL_MCS
 // Without MCS, replying is a system call of the replying thread.
 inline void reply(MessageInfo info) noexcept { sys::reply(ipc_buffer(), info); }
 #endif

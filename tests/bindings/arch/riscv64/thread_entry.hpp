@@ -9,4 +9,10 @@ inline void set_entry(sel4::gen::UserContext &regs, sel4::Word pc, sel4::Word st
     regs.sp = stack_top;
     regs.a0 = arg;
 }
+
+// An instruction the CPU does not define: a user exception.
+[[noreturn]] inline void undefined_instruction() {
+    asm volatile("unimp");
+    __builtin_unreachable();
+}
 } // namespace bindings_test

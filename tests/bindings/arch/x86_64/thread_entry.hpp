@@ -10,4 +10,10 @@ inline void set_entry(sel4::gen::UserContext &regs, sel4::Word pc, sel4::Word st
     regs.rsp = stack_top - 8;
     regs.rdi = arg;
 }
+
+// An instruction the CPU does not define: a user exception.
+[[noreturn]] inline void undefined_instruction() {
+    asm volatile("ud2");
+    __builtin_unreachable();
+}
 } // namespace bindings_test
