@@ -1,0 +1,220 @@
+// bindings.equivalence: the same invocations issued through libsel4's C stubs and
+// through cpp-sel4 (typed API) deliver identical messages. The service capability of
+// every invocation is an endpoint, served by a second thread that records what arrives
+// (message info, badge, every message word, the capability transferred, unwrapped
+// badges) and answers with a fixed reply, so the two sides' results and out-parameters
+// are compared too, and one answer is an error.
+#include "env.hpp"
+#include "equivalence_libsel4.h"
+#include "paging.hpp"
+
+#include <array>
+#include <bit>
+
+using namespace bindings_test;
+
+namespace {
+
+constexpr Word service_badge = 0x5e;
+constexpr Word reply_length = 40;
+
+struct Record {
+    Word info;
+    Word badge;
+    Word words[sel4::gen::MsgMaxLength];
+    std::uint32_t received_cap_type;
+    Word unwrapped_badges[sel4::gen::MsgMaxExtraCaps];
+
+    bool operator==(const Record &) const = default;
+};
+
+struct Shared {
+    Word endpoint;
+    Word receive_slot;
+    Word reply_label; // what the server answers with: 0, or an error
+    Record *record;   // where the server writes the next message
+    Word reply;       // the server's reply object (MCS)
+};
+Shared shared;
+
+alignas(4096) sel4::IpcBuffer server_ipc;
+alignas(16) char server_stack[16 * 1024];
+
+[[noreturn]] void server(Word) {
+    sel4::IpcBuffer &ipc = server_ipc;
+    const auto endpoint = sel4::cap::Endpoint(shared.endpoint).with(ipc);
+    const auto receive_slot = sel4::init::cnode.with(ipc).absolute(shared.receive_slot, sel4::gen::WordBits);
+    ipc.receive_cnode = sel4::init::cnode.cptr();
+    ipc.receive_index = shared.receive_slot;
+    ipc.receive_depth = sel4::gen::WordBits;
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+    const sel4::cap::Reply reply(shared.reply);
+    sel4::Received received = endpoint.recv(reply);
+#else
+    sel4::Received received = endpoint.recv();
+#endif
+    for (;;) {
+        Record &record = *shared.record;
+        record = {};
+        record.info = received.info.word();
+        record.badge = received.badge;
+        for (Word i = 0; i < received.info.length(); ++i)
+            record.words[i] = ipc.msg[i];
+        for (Word i = 0; i < received.info.extra_caps(); ++i)
+            if (received.info.caps_unwrapped() & (Word{1} << i))
+                record.unwrapped_badges[i] = ipc.caps_or_badges[i];
+        record.received_cap_type = sel4::sys::debug_cap_identify(shared.receive_slot);
+        if (record.received_cap_type != 0)
+            (void)receive_slot.delete_();
+        for (Word i = 0; i < reply_length; ++i)
+            ipc.msg[i] = 0xa000 + i;
+        const sel4::MessageInfo answer(shared.reply_label, 0, 0, reply_length);
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+        received = endpoint.reply_recv(answer, reply);
+#else
+        received = endpoint.reply_recv(answer);
+#endif
+    }
+}
+
+using Words = std::array<Word, 64>;
+using Invocation = long (*)(Word service, const EquivalenceCaps &caps, Words &out);
+
+long error_of(sel4::Result<void> result) { return result ? 0 : static_cast<long>(result.error()); }
+template <class T> long error_of(const sel4::Result<T> &result, Words &out) {
+    if (!result)
+        return static_cast<long>(result.error());
+    static_assert(sizeof(T) <= sizeof(Words));
+    __builtin_memcpy(out.data(), &*result, sizeof(T));
+    return 0;
+}
+
+struct Case {
+    const char *name;
+    Invocation c;
+    Invocation cpp;
+    Word reply_label = 0;
+};
+
+const Case cases[] = {
+    {"Untyped_Retype", [](Word s, const EquivalenceCaps &caps, Words &) { return c_untyped_retype(s, &caps); },
+     [](Word s, const EquivalenceCaps &caps, Words &) {
+         return error_of(sel4::cap::Untyped(s).retype(static_cast<Word>(sel4::gen::ObjectType::EndpointObject), 4,
+                                                      sel4::cap::CNode(caps.cnode), 0x123, 12, 77, 2));
+     }},
+    {"CNode_Copy", [](Word s, const EquivalenceCaps &caps, Words &) { return c_cnode_copy(s, &caps); },
+     [](Word s, const EquivalenceCaps &caps, Words &) {
+         return error_of(sel4::cap::CNode(s).absolute(5, 64).copy(sel4::cap::CNode(caps.cnode).absolute(9, 63),
+                                                                  sel4::rights::read_write));
+     }},
+    {"CNode_Mint", [](Word s, const EquivalenceCaps &caps, Words &) { return c_cnode_mint(s, &caps); },
+     [](Word s, const EquivalenceCaps &caps, Words &) {
+         return error_of(sel4::cap::CNode(s).absolute(5, 64).mint(sel4::cap::CNode(caps.cnode).absolute(9, 64),
+                                                                  sel4::rights::all, 0xbad9e));
+     }},
+    {"CNode_Delete", [](Word s, const EquivalenceCaps &caps, Words &) { return c_cnode_delete(s, &caps); },
+     [](Word s, const EquivalenceCaps &, Words &) { return error_of(sel4::cap::CNode(s).absolute(7, 64).delete_()); }},
+    {"TCB_Configure", [](Word s, const EquivalenceCaps &caps, Words &) { return c_tcb_configure(s, &caps); },
+     [](Word s, const EquivalenceCaps &caps, Words &) {
+         const sel4::cap::Tcb tcb(s);
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+         return error_of(tcb.configure(sel4::cap::CNode(caps.cnode), 0x11, sel4::cap::Unspecified(caps.vspace), 0x22,
+                                       0x10000, sel4::cap::Unspecified(caps.frame)));
+#else
+         return error_of(tcb.configure(0x44, sel4::cap::CNode(caps.cnode), 0x11, sel4::cap::Unspecified(caps.vspace),
+                                       0x22, 0x10000, sel4::cap::Unspecified(caps.frame)));
+#endif
+     }},
+    {"TCB_WriteRegisters", [](Word s, const EquivalenceCaps &caps, Words &) { return c_tcb_write_registers(s, &caps); },
+     [](Word s, const EquivalenceCaps &, Words &) {
+         std::array<Word, sizeof(sel4::gen::UserContext) / sizeof(Word)> words;
+         for (Word i = 0; i < words.size(); ++i)
+             words[i] = 0x1000 + i;
+         return error_of(sel4::cap::Tcb(s).write_registers(true, 3, words.size(),
+                                                           std::bit_cast<sel4::gen::UserContext>(words)));
+     }},
+    {"TCB_ReadRegisters",
+     [](Word s, const EquivalenceCaps &caps, Words &out) { return c_tcb_read_registers(s, &caps, out.data(), 7); },
+     [](Word s, const EquivalenceCaps &, Words &out) { return error_of(sel4::cap::Tcb(s).read_registers(false, 0, 7), out); }},
+    {"TCB_SetPriority", [](Word s, const EquivalenceCaps &caps, Words &) { return c_tcb_set_priority(s, &caps); },
+     [](Word s, const EquivalenceCaps &caps, Words &) {
+         return error_of(sel4::cap::Tcb(s).set_priority(sel4::cap::Tcb(caps.tcb), 100));
+     }},
+    {"Page_Map", [](Word s, const EquivalenceCaps &caps, Words &) { return c_page_map(s, &caps); },
+     [](Word s, const EquivalenceCaps &caps, Words &) {
+         return error_of(paging::Page(s).map(paging::VSpace(caps.vspace), 0x12345000, sel4::rights::read_write,
+                                             paging::attributes));
+     }},
+    {"Page_GetAddress",
+     [](Word s, const EquivalenceCaps &caps, Words &out) { return c_page_get_address(s, &caps, out.data()); },
+     [](Word s, const EquivalenceCaps &, Words &out) { return error_of(paging::Page(s).get_address(), out); }},
+    // An error answer: both sides return it, and leave the first message words in the
+    // IPC buffer (compared through `out`).
+    {"CNode_Copy (error)",
+     [](Word s, const EquivalenceCaps &caps, Words &out) {
+         long error = c_cnode_copy(s, &caps);
+         __builtin_memcpy(out.data(), sel4::ipc_buffer().msg, 4 * sizeof(Word));
+         return error;
+     },
+     [](Word s, const EquivalenceCaps &caps, Words &out) {
+         long error = error_of(sel4::cap::CNode(s).absolute(5, 64).copy(sel4::cap::CNode(caps.cnode).absolute(9, 63),
+                                                                        sel4::rights::read_write));
+         __builtin_memcpy(out.data(), sel4::ipc_buffer().msg, 4 * sizeof(Word));
+         return error;
+     },
+     static_cast<Word>(sel4::Error::IllegalOperation)},
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+    {"SchedControl_ConfigureFlags",
+     [](Word s, const EquivalenceCaps &caps, Words &) { return c_sched_control_configure_flags(s, &caps); },
+     [](Word s, const EquivalenceCaps &caps, Words &) {
+         return error_of(sel4::cap::SchedControl(s).configure_flags(sel4::cap::SchedContext(caps.cnode), 0x100000001ull,
+                                                                    0x200000003ull, 2, 0x55, 1));
+     }},
+#endif
+};
+
+} // namespace
+
+void test_main(const test_support::BootInfoHead *head) {
+    Env env(head);
+    c_set_ipc_buffer(&env.boot_info().ipc_buffer());
+    const auto root = sel4::init::cnode;
+    const auto endpoint = env.make<sel4::obj::Endpoint>(sel4::ObjectBlueprint::endpoint());
+    const Word service = env.alloc_slot();
+    OK(root.absolute(service, sel4::gen::WordBits).mint(root.absolute(endpoint), sel4::rights::all, service_badge));
+    shared.endpoint = endpoint.cptr();
+    shared.receive_slot = env.alloc_slot();
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+    shared.reply = env.make(sel4::ObjectBlueprint::reply());
+#endif
+    start_thread(env, {server, 0, server_stack + sizeof server_stack, &server_ipc});
+
+    // Once with capabilities to other objects (the first one is transferred), once with
+    // the service endpoint itself in every capability argument (all of them unwrapped).
+    const EquivalenceCaps cap_sets[] = {
+        {sel4::init::cnode.cptr(), sel4::gen::CapInitThreadVSpace, env.make(sel4::ObjectBlueprint::page()),
+         sel4::init::tcb.cptr()},
+        {service, service, service, service},
+    };
+    for (const EquivalenceCaps &caps : cap_sets) {
+        for (const Case &c : cases) {
+            Record through_c, through_cpp;
+            Words out_c{}, out_cpp{};
+            shared.reply_label = c.reply_label;
+            shared.record = &through_c;
+            const long error_c = c.c(service, caps, out_c);
+            shared.record = &through_cpp;
+            const long error_cpp = c.cpp(service, caps, out_cpp);
+            const sel4::MessageInfo info = sel4::MessageInfo::from_word(through_c.info);
+            sel4::debug::println("{}: label {} length {} caps {} (unwrapped {:#b}, received type {}), error {}", c.name,
+                                 info.label(), info.length(), info.extra_caps(), info.caps_unwrapped(),
+                                 through_c.received_cap_type, error_c);
+            CHECK(through_c.badge == service_badge);
+            CHECK(through_c.info == through_cpp.info);
+            CHECK(through_c == through_cpp);
+            CHECK(error_c == error_cpp && error_c == static_cast<long>(c.reply_label));
+            CHECK(out_c == out_cpp);
+        }
+    }
+    test_support::pass();
+}
