@@ -1,7 +1,8 @@
 // bindings.ipc: a second thread (TCB configure + write registers) serves an endpoint
 // through its own, explicit IPC buffer; Call/ReplyRecv round trips carry data (more
 // words than travel in registers) and capabilities, including an unwrapped one; and
-// notifications signal, wait and poll with badges across the two threads.
+// notifications signal, wait and poll with badges across the two threads; without MCS,
+// a reply goes through a reply capability saved with SaveCaller.
 #include "env.hpp"
 
 using namespace bindings_test;
@@ -11,12 +12,14 @@ namespace {
 
 constexpr Word client_badge = 0x77;
 constexpr Word signal_label = 0x50;
+constexpr Word saved_reply_label = 0x70; // the server answers through a saved reply capability (non-MCS)
 
 struct Shared {
     Word endpoint;
     Word receive_slot;
     Word notification_badged; // the server signals this
     Word reply;               // the server's reply object (MCS)
+    Word saved_reply;         // where the server saves a caller's reply capability (non-MCS)
 };
 Shared shared;
 
@@ -54,6 +57,15 @@ alignas(16) char server_stack[16 * 1024];
 #if CPP_SEL4_CONFIG_KERNEL_MCS
         received = endpoint.reply_recv(answer, reply);
 #else
+        if (info.label() == saved_reply_label) {
+            // Save the caller's reply capability, answer through it later, then receive.
+            const auto saved = sel4::init::cnode.with(ipc).absolute(shared.saved_reply, sel4::gen::WordBits);
+            if (!saved.save_caller())
+                sel4::debug::println("server: SaveCaller failed");
+            sel4::cap::Endpoint(shared.saved_reply).with(ipc).send(answer);
+            received = endpoint.recv();
+            continue;
+        }
         received = endpoint.reply_recv(answer);
 #endif
     }
@@ -76,7 +88,9 @@ void test_main(const test_support::BootInfoHead *head) {
 #if CPP_SEL4_CONFIG_KERNEL_MCS
     shared.reply = env.make(sel4::ObjectBlueprint::reply());
 #endif
-    start_thread(env, {server, 0, server_stack + sizeof server_stack, &server_ipc});
+    shared.saved_reply = env.alloc_slot();
+    const sel4::cap::Tcb server_tcb = start_thread(env, {server, 0, server_stack + sizeof server_stack, &server_ipc});
+    sel4::sys::debug_name_thread(sel4::ipc_buffer(), server_tcb.cptr(), "bindings-ipc-server");
 
     sel4::IpcBuffer &ipc = sel4::ipc_buffer();
     // 1. Seven words (three beyond the registers) and a notification capability.
@@ -107,5 +121,12 @@ void test_main(const test_support::BootInfoHead *head) {
     endpoint.send(MessageInfo(signal_label, 0, 0, 1));
     CHECK(notification.wait() == 0x8);
     CHECK(notification.poll() == 0);
+
+#if !CPP_SEL4_CONFIG_KERNEL_MCS
+    // 4. A reply through a reply capability the server saved in its CSpace (SaveCaller).
+    ipc.msg[0] = 5;
+    reply = endpoint.call(MessageInfo(saved_reply_label, 0, 0, 1));
+    CHECK(reply.label() == saved_reply_label + 1 && ipc.msg[0] == 5);
+#endif
     test_support::pass();
 }

@@ -1,7 +1,7 @@
 // bindings.mcs: scheduling contexts and reply objects. A thread without a scheduling
 // context does not run; once one is configured (SchedControl) and bound, it runs,
-// calls this root task, which answers through a reply object; its consumed time is
-// then reported.
+// calls this root task, which answers through a reply object; NBSendWait and
+// NBSendRecv reach it; its consumed time is then reported.
 #include "env.hpp"
 #include "thread_entry.hpp"
 
@@ -26,8 +26,10 @@ alignas(16) char thread_stack[16 * 1024];
     const MessageInfo reply = sel4::cap::Endpoint(shared.endpoint).with(thread_ipc).call(MessageInfo(5, 0, 0, 1));
     if (reply.label() == 6 && thread_ipc.msg[0] == 42)
         sel4::cap::Notification(shared.answered).signal();
+    // Then each message labelled 7 is answered with a signal of badge 0x1.
     for (;;)
-        sel4::sys::wait(thread_ipc, shared.endpoint);
+        if (sel4::sys::wait(thread_ipc, shared.endpoint).info.label() == 7)
+            sel4::cap::Notification(shared.started).signal();
 }
 
 } // namespace
@@ -69,6 +71,11 @@ void test_main(const test_support::BootInfoHead *head) {
     sel4::ipc_buffer().msg[0] = 42;
     reply.send(MessageInfo(6, 0, 0, 1));
     CHECK(notification.wait() == 0x2);
+
+    // NBSendWait and NBSendRecv: send to the waiting thread, then wait on the notification
+    // it signals.
+    CHECK(endpoint.nb_send_wait(MessageInfo(7, 0, 0, 0), notification).badge == 0x1);
+    CHECK(endpoint.nb_send_recv(MessageInfo(7, 0, 0, 0), notification, reply).badge == 0x1);
 
     const std::uint64_t consumed = OK(sc.consumed());
     sel4::debug::println("the thread consumed {} us of its scheduling context", consumed);

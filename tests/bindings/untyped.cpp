@@ -85,5 +85,16 @@ void test_main(const test_support::BootInfoHead *head) {
     EXPECT_ERROR(sel4::cap::Untyped(env.alloc_slot()).retype(static_cast<Word>(sel4::gen::ObjectType::TCBObject), 0,
                                                             sel4::init::cnode, 0, 0, env.alloc_slot(), 1),
                  sel4::Error::InvalidCapability);
+
+    // The BootInfo view: on arm and riscv the kernel passes the device tree on.
+    const auto fdt = env.boot_info().fdt();
+#if defined(__x86_64__)
+    CHECK(!fdt); // x86 boots without one
+#else
+    CHECK(fdt && fdt->size() > 4);
+    const auto *bytes = reinterpret_cast<const unsigned char *>(fdt->data());
+    sel4::debug::println("device tree in the extra BootInfo: {} bytes", fdt->size());
+    CHECK(bytes[0] == 0xd0 && bytes[1] == 0x0d && bytes[2] == 0xfe && bytes[3] == 0xed);
+#endif
     test_support::pass();
 }

@@ -122,8 +122,10 @@ inline Received nb_send_recv_on(Syscall number, IpcBuffer &ipc, CPtr dest, Messa
 inline Received nb_send_recv(IpcBuffer &ipc, CPtr dest, MessageInfo info, CPtr src, CPtr reply) noexcept {
     return nb_send_recv_on(Syscall::NBSendRecv, ipc, dest, info, src, reply);
 }
+// NBSendWait has no reply object; the kernel takes its destination from the reply
+// register (and nothing from the NBSendRecv destination register).
 inline Received nb_send_wait(IpcBuffer &ipc, CPtr dest, MessageInfo info, CPtr src) noexcept {
-    return nb_send_recv_on(Syscall::NBSendWait, ipc, dest, info, src, 0);
+    return nb_send_recv_on(Syscall::NBSendWait, ipc, 0, info, src, dest);
 }
 #else
 inline Received recv(IpcBuffer &ipc, CPtr src) noexcept { return receive(Syscall::Recv, ipc, src, {}, 0); }
