@@ -27,11 +27,6 @@ std::string shifted_left(const std::string &expression, unsigned shift) {
 
 std::string words_of(const Parameter &param) { return param.name + "_words"; }
 
-// The words of a struct, as the stubs marshal it.
-std::string word_array(const Parameter &param, unsigned word_bits) {
-    return "std::array<Word, " + std::to_string(param.type.bits / word_bits) + ">";
-}
-
 // Emits one low-level stub and its typed method.
 class MethodWriter {
 public:
@@ -50,8 +45,8 @@ public:
             if (param.type.kind == Kind::Cap)
                 out << "    ipc.caps_or_badges[" << param.offset << "] = " << parameter_name(param.name) << ";\n";
             else if (param.type.kind == Kind::Struct)
-                out << "    const auto " << words_of(param) << " = std::bit_cast<" << word_array(param, word_)
-                    << ">(" << parameter_name(param.name) << ");\n";
+                out << "    const Word *const " << words_of(param) << " = detail::words_of(" << parameter_name(param.name)
+                    << ");\n";
         }
         marshal(out);
         out << "    const seL4_MessageInfo info(static_cast<Word>(InvocationLabel::" << method_.label << "), 0, "
@@ -219,20 +214,15 @@ private:
                 break;
             case Kind::Struct: {
                 const unsigned words = param.type.bits / word_;
+                // Written in place, word by word; libsel4 leaves the words beyond `count` as they were.
+                out << "    Word *const " << words_of(param) << " = detail::words_of(" << name << ");\n";
                 if (&param == counted) {
-                    // libsel4 leaves the words beyond `count` as they were.
-                    out << "    auto " << words_of(param) << " = std::bit_cast<" << word_array(param, word_) << ">("
-                        << name << ");\n";
                     for (unsigned i = 0; i < words && index + i < api_.arch.register_words; ++i)
                         out << "    " << words_of(param) << "[" << i << "] = " << message_word(index + i) << ";\n";
                     count_loop(out, param, index, false);
-                    out << "    " << name << " = std::bit_cast<" << param.type.cpp << ">(" << words_of(param) << ");\n";
                 } else {
-                    out << "    " << name << " = std::bit_cast<" << param.type.cpp << ">(" << word_array(param, word_)
-                        << "{";
                     for (unsigned i = 0; i < words; ++i)
-                        out << (i ? ", " : "") << message_word(index + i);
-                    out << "});\n";
+                        out << "    " << words_of(param) << "[" << i << "] = " << message_word(index + i) << ";\n";
                 }
                 break;
             }
@@ -325,7 +315,7 @@ std::string emit_invocations_header(const ObjectApi &api, const Provenance &from
                                 "sel4_client.h) and typed methods, for " + api.arch.name + ".")
         << "#pragma once\n\n"
         << "#include <sel4/invocation_support.hpp>\n\n"
-        << "#include <algorithm>\n#include <array>\n#include <bit>\n#include <cstdint>\n#include <expected>\n";
+        << "#include <algorithm>\n#include <cstdint>\n#include <expected>\n#include <type_traits>\n";
 
     out << "\n// One tag per kernel object type that the object API names.\nnamespace sel4::obj {\n";
     for (const std::string &tag : api.tags)
@@ -375,6 +365,14 @@ std::string emit_invocations_header(const ObjectApi &api, const Provenance &from
         << "// Cap<Object> named through Self, so that the typed methods need it complete only where they\n"
         << "// are used: Cap<Object> derives from Methods, so it is incomplete where they are defined.\n"
         << "template <class Object, class Self> struct DependentCap {\n    using type = Cap<Object>;\n};\n\n"
+        << "// The words of a register-context struct, which is made of words only, read and written in\n"
+        << "// place as libsel4 does (no copy of the whole struct).\n"
+        << "template <class T> const Word *words_of(const T &value) noexcept {\n"
+        << "    static_assert(std::is_standard_layout_v<T> && sizeof(T) % sizeof(Word) == 0);\n"
+        << "    return reinterpret_cast<const Word *>(&value);\n}\n"
+        << "template <class T> Word *words_of(T &value) noexcept {\n"
+        << "    static_assert(std::is_standard_layout_v<T> && sizeof(T) % sizeof(Word) == 0);\n"
+        << "    return reinterpret_cast<Word *>(&value);\n}\n\n"
         << "} // namespace detail\n";
 
     out << "\n// ---- Low-level stubs, as libsel4's: the cap inputs go to ipc.caps_or_badges, the other inputs\n"

@@ -87,29 +87,39 @@ inline MessageInfo call(IpcBuffer &ipc, CPtr dest, MessageInfo info) noexcept {
     return MessageInfo::from_word(info_word);
 }
 
-// A receiving trap: `cap` in, the badge out; on MCS `reply` names the reply object.
-inline Received receive(Syscall number, IpcBuffer &ipc, CPtr cap, MessageInfo info, CPtr reply) noexcept {
-    arch::FastRegs m = load_fast_regs(ipc);
-    Word info_word = info.word();
-    arch::send_recv(number, cap, info_word, m, reply);
+// A receive (Recv, NBRecv, Wait, NBWait): `cap` in, the badge out; on MCS `reply` names
+// the reply object.
+inline Received receive(Syscall number, IpcBuffer &ipc, CPtr cap, CPtr reply) noexcept {
+    arch::FastRegs m;
+    Word info_word;
+    arch::recv(number, cap, info_word, m, reply);
     store_fast_regs(ipc, m);
     return {MessageInfo::from_word(info_word), cap};
 }
 
+// ReplyRecv: the reply's message goes out, the next one comes in.
+inline Received reply_then_receive(IpcBuffer &ipc, CPtr src, MessageInfo info, CPtr reply) noexcept {
+    arch::FastRegs m = load_fast_regs(ipc);
+    Word info_word = info.word();
+    arch::send_recv(Syscall::ReplyRecv, src, info_word, m, reply);
+    store_fast_regs(ipc, m);
+    return {MessageInfo::from_word(info_word), src};
+}
+
 #if CPP_SEL4_CONFIG_KERNEL_MCS
 inline Received recv(IpcBuffer &ipc, CPtr src, CPtr reply) noexcept {
-    return receive(Syscall::Recv, ipc, src, {}, reply);
+    return receive(Syscall::Recv, ipc, src, reply);
 }
 inline Received nb_recv(IpcBuffer &ipc, CPtr src, CPtr reply) noexcept {
-    return receive(Syscall::NBRecv, ipc, src, {}, reply);
+    return receive(Syscall::NBRecv, ipc, src, reply);
 }
 inline Received reply_recv(IpcBuffer &ipc, CPtr src, MessageInfo info, CPtr reply) noexcept {
-    return receive(Syscall::ReplyRecv, ipc, src, info, reply);
+    return reply_then_receive(ipc, src, info, reply);
 }
 // Wait and NBWait receive without a reply object (notifications, or endpoints whose
 // callers need no reply).
-inline Received wait(IpcBuffer &ipc, CPtr src) noexcept { return receive(Syscall::Wait, ipc, src, {}, 0); }
-inline Received nb_wait(IpcBuffer &ipc, CPtr src) noexcept { return receive(Syscall::NBWait, ipc, src, {}, 0); }
+inline Received wait(IpcBuffer &ipc, CPtr src) noexcept { return receive(Syscall::Wait, ipc, src, 0); }
+inline Received nb_wait(IpcBuffer &ipc, CPtr src) noexcept { return receive(Syscall::NBWait, ipc, src, 0); }
 
 inline Received nb_send_recv_on(Syscall number, IpcBuffer &ipc, CPtr dest, MessageInfo info, CPtr src,
                                 CPtr reply) noexcept {
@@ -128,10 +138,10 @@ inline Received nb_send_wait(IpcBuffer &ipc, CPtr dest, MessageInfo info, CPtr s
     return nb_send_recv_on(Syscall::NBSendWait, ipc, 0, info, src, dest);
 }
 #else
-inline Received recv(IpcBuffer &ipc, CPtr src) noexcept { return receive(Syscall::Recv, ipc, src, {}, 0); }
-inline Received nb_recv(IpcBuffer &ipc, CPtr src) noexcept { return receive(Syscall::NBRecv, ipc, src, {}, 0); }
+inline Received recv(IpcBuffer &ipc, CPtr src) noexcept { return receive(Syscall::Recv, ipc, src, 0); }
+inline Received nb_recv(IpcBuffer &ipc, CPtr src) noexcept { return receive(Syscall::NBRecv, ipc, src, 0); }
 inline Received reply_recv(IpcBuffer &ipc, CPtr src, MessageInfo info) noexcept {
-    return receive(Syscall::ReplyRecv, ipc, src, info, 0);
+    return reply_then_receive(ipc, src, info, 0);
 }
 // Without MCS, waiting on a notification is a receive.
 inline Received wait(IpcBuffer &ipc, CPtr src) noexcept { return recv(ipc, src); }

@@ -95,6 +95,33 @@ inline void send_recv(Syscall number, Word &cap, Word &info, FastRegs &m, Word r
     m = {mr0, mr1, mr2, mr3};
 }
 
+// A pure receive (Recv, NBRecv, Wait, NBWait): `cap` in, the badge out; info and the four
+// message registers only come back.
+inline void recv(Syscall number, Word &cap, Word &info, FastRegs &m, Word reply_cap = 0) noexcept {
+    register Word cap_reg asm(CPP_SEL4_REG_CAP) = cap;
+    register Word info_reg asm(CPP_SEL4_REG_INFO);
+    register Word mr0 asm(CPP_SEL4_REG_MR0);
+    register Word mr1 asm(CPP_SEL4_REG_MR1);
+    register Word mr2 asm(CPP_SEL4_REG_MR2);
+    register Word mr3 asm(CPP_SEL4_REG_MR3);
+    register long number_reg asm(CPP_SEL4_REG_NUMBER) = static_cast<long>(number);
+    if constexpr (config::kernel_mcs) {
+        register Word reply_reg asm(CPP_SEL4_REG_REPLY) = reply_cap;
+        asm volatile(CPP_SEL4_TRAP_INSN
+                     : "+r"(cap_reg), "=r"(info_reg), "=r"(mr0), "=r"(mr1), "=r"(mr2), "=r"(mr3)
+                     : "r"(number_reg), "r"(reply_reg)
+                     : "memory");
+    } else {
+        asm volatile(CPP_SEL4_TRAP_INSN
+                     : "+r"(cap_reg), "=r"(info_reg), "=r"(mr0), "=r"(mr1), "=r"(mr2), "=r"(mr3)
+                     : "r"(number_reg)
+                     : "memory");
+    }
+    cap = cap_reg;
+    info = info_reg;
+    m = {mr0, mr1, mr2, mr3};
+}
+
 // NBSendRecv and NBSendWait (MCS): sends to `dest`, then receives on `src`, whose
 // badge comes back in `src`.
 inline void nb_send_recv(Syscall number, Word dest, Word &src, Word &info, FastRegs &m, Word reply_cap) noexcept {

@@ -80,6 +80,28 @@ inline void send_recv(Syscall number, Word &cap, Word &info, FastRegs &m, Word r
     m = {mr0, mr1, mr2, mr3};
 }
 
+// A pure receive (Recv, NBRecv, Wait, NBWait): `cap` in, the badge out; info and the four
+// message registers only come back.
+inline void recv(Syscall number, Word &cap, Word &info, FastRegs &m, Word reply_cap = 0) noexcept {
+    register Word mr0 asm("r10");
+    register Word mr1 asm("r8");
+    register Word mr2 asm("r9");
+    register Word mr3 asm("r15");
+    if constexpr (config::kernel_mcs) {
+        register Word reply asm("r12") = reply_cap;
+        asm volatile(CPP_SEL4_TRAP
+                     : "+D"(cap), "=S"(info), "=r"(mr0), "=r"(mr1), "=r"(mr2), "=r"(mr3)
+                     : "d"(static_cast<long>(number)), "r"(reply)
+                     : "rbx", "rcx", "r11", "memory");
+    } else {
+        asm volatile(CPP_SEL4_TRAP
+                     : "+D"(cap), "=S"(info), "=r"(mr0), "=r"(mr1), "=r"(mr2), "=r"(mr3)
+                     : "d"(static_cast<long>(number))
+                     : "rbx", "rcx", "r11", "memory");
+    }
+    m = {mr0, mr1, mr2, mr3};
+}
+
 // NBSendRecv and NBSendWait (MCS): sends to `dest`, then receives on `src`, whose
 // badge comes back in `src`.
 inline void nb_send_recv(Syscall number, Word dest, Word &src, Word &info, FastRegs &m, Word reply_cap) noexcept {
