@@ -85,4 +85,27 @@ sel4::cap::Tcb start_thread(Env &env, const ThreadSetup &setup) {
     return tcb;
 }
 
+Server::Server(sel4::IpcBuffer &ipc, Word endpoint, Word receive_slot, Word reply)
+    : endpoint_(sel4::cap::Endpoint(endpoint).with(ipc)), reply_(reply) {
+    ipc.receive_cnode = sel4::init::cnode.cptr();
+    ipc.receive_index = receive_slot;
+    ipc.receive_depth = sel4::gen::WordBits;
+}
+
+sel4::Received Server::recv() const {
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+    return endpoint_.recv(reply_);
+#else
+    return endpoint_.recv();
+#endif
+}
+
+sel4::Received Server::reply_recv(sel4::MessageInfo answer) const {
+#if CPP_SEL4_CONFIG_KERNEL_MCS
+    return endpoint_.reply_recv(answer, reply_);
+#else
+    return endpoint_.reply_recv(answer);
+#endif
+}
+
 } // namespace bindings_test

@@ -73,4 +73,18 @@ struct ThreadSetup {
 };
 sel4::cap::Tcb start_thread(Env &env, const ThreadSetup &setup);
 
+// The serving side of an endpoint, for a server thread with its own IPC buffer: it
+// receives capabilities into `receive_slot` of the root CNode, and on MCS answers
+// through the reply object `reply`.
+class Server {
+public:
+    Server(sel4::IpcBuffer &ipc, Word endpoint, Word receive_slot, Word reply);
+    sel4::Received recv() const;
+    sel4::Received reply_recv(sel4::MessageInfo answer) const;
+
+private:
+    sel4::Bound<sel4::obj::Endpoint> endpoint_;
+    [[maybe_unused]] sel4::cap::Reply reply_;
+};
+
 } // namespace bindings_test

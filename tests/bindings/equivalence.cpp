@@ -40,19 +40,11 @@ Shared shared;
 alignas(4096) sel4::IpcBuffer server_ipc;
 alignas(16) char server_stack[16 * 1024];
 
-[[noreturn]] void server(Word) {
+[[noreturn]] void serve(Word) {
     sel4::IpcBuffer &ipc = server_ipc;
-    const auto endpoint = sel4::cap::Endpoint(shared.endpoint).with(ipc);
+    const Server server(ipc, shared.endpoint, shared.receive_slot, shared.reply);
     const auto receive_slot = sel4::init::cnode.with(ipc).absolute(shared.receive_slot, sel4::gen::WordBits);
-    ipc.receive_cnode = sel4::init::cnode.cptr();
-    ipc.receive_index = shared.receive_slot;
-    ipc.receive_depth = sel4::gen::WordBits;
-#if CPP_SEL4_CONFIG_KERNEL_MCS
-    const sel4::cap::Reply reply(shared.reply);
-    sel4::Received received = endpoint.recv(reply);
-#else
-    sel4::Received received = endpoint.recv();
-#endif
+    sel4::Received received = server.recv();
     for (;;) {
         Record &record = *shared.record;
         record = {};
@@ -68,12 +60,7 @@ alignas(16) char server_stack[16 * 1024];
             (void)receive_slot.delete_();
         for (Word i = 0; i < reply_length; ++i)
             ipc.msg[i] = 0xa000 + i;
-        const sel4::MessageInfo answer(shared.reply_label, 0, 0, reply_length);
-#if CPP_SEL4_CONFIG_KERNEL_MCS
-        received = endpoint.reply_recv(answer, reply);
-#else
-        received = endpoint.reply_recv(answer);
-#endif
+        received = server.reply_recv(sel4::MessageInfo(shared.reply_label, 0, 0, reply_length));
     }
 }
 
@@ -187,7 +174,7 @@ void test_main(const test_support::BootInfoHead *head) {
 #if CPP_SEL4_CONFIG_KERNEL_MCS
     shared.reply = env.make(sel4::ObjectBlueprint::reply());
 #endif
-    start_thread(env, {server, 0, server_stack + sizeof server_stack, &server_ipc});
+    start_thread(env, {serve, 0, server_stack + sizeof server_stack, &server_ipc});
 
     // Once with capabilities to other objects (the first one is transferred), once with
     // the service endpoint itself in every capability argument (all of them unwrapped).

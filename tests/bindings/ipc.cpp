@@ -27,18 +27,10 @@ alignas(4096) sel4::IpcBuffer server_ipc;
 alignas(16) char server_stack[16 * 1024];
 
 // The server: answers each call with facts about what it received.
-[[noreturn]] void server(Word) {
+[[noreturn]] void serve(Word) {
     sel4::IpcBuffer &ipc = server_ipc;
-    const auto endpoint = sel4::cap::Endpoint(shared.endpoint).with(ipc);
-    ipc.receive_cnode = sel4::init::cnode.cptr();
-    ipc.receive_index = shared.receive_slot;
-    ipc.receive_depth = sel4::gen::WordBits;
-#if CPP_SEL4_CONFIG_KERNEL_MCS
-    const sel4::cap::Reply reply(shared.reply);
-    sel4::Received received = endpoint.recv(reply);
-#else
-    sel4::Received received = endpoint.recv();
-#endif
+    const Server server(ipc, shared.endpoint, shared.receive_slot, shared.reply);
+    sel4::Received received = server.recv();
     for (;;) {
         const MessageInfo info = received.info;
         if (info.label() == signal_label)
@@ -54,20 +46,18 @@ alignas(16) char server_stack[16 * 1024];
         ipc.msg[4] = info.length();
         ipc.msg[5] = unwrapped_badge;
         const MessageInfo answer(info.label() + 1, 0, 0, 6);
-#if CPP_SEL4_CONFIG_KERNEL_MCS
-        received = endpoint.reply_recv(answer, reply);
-#else
+#if !CPP_SEL4_CONFIG_KERNEL_MCS
         if (info.label() == saved_reply_label) {
             // Save the caller's reply capability, answer through it later, then receive.
             const auto saved = sel4::init::cnode.with(ipc).absolute(shared.saved_reply, sel4::gen::WordBits);
             if (!saved.save_caller())
                 sel4::debug::println("server: SaveCaller failed");
             sel4::cap::Endpoint(shared.saved_reply).with(ipc).send(answer);
-            received = endpoint.recv();
+            received = server.recv();
             continue;
         }
-        received = endpoint.reply_recv(answer);
 #endif
+        received = server.reply_recv(answer);
     }
 }
 
@@ -89,7 +79,7 @@ void test_main(const test_support::BootInfoHead *head) {
     shared.reply = env.make(sel4::ObjectBlueprint::reply());
 #endif
     shared.saved_reply = env.alloc_slot();
-    const sel4::cap::Tcb server_tcb = start_thread(env, {server, 0, server_stack + sizeof server_stack, &server_ipc});
+    const sel4::cap::Tcb server_tcb = start_thread(env, {serve, 0, server_stack + sizeof server_stack, &server_ipc});
     sel4::sys::debug_name_thread(sel4::ipc_buffer(), server_tcb.cptr(), "bindings-ipc-server");
 
     sel4::IpcBuffer &ipc = sel4::ipc_buffer();

@@ -50,16 +50,16 @@ void test_main(const test_support::BootInfoHead *head) {
             CHECK(seen_types[i] != type); // each kind is a different kind of capability
         seen_types[made++] = type;
     }
-    for (sel4::arch::Object object : sel4::arch::all_objects) {
-        const ObjectBlueprint blueprint = ObjectBlueprint::arch(object);
+    for (const auto &object : sel4::arch::objects) {
+        const ObjectBlueprint blueprint = ObjectBlueprint::arch(object.object);
         if (blueprint.physical_size_bits() > largest) {
-            sel4::debug::println("  {}: needs 2^{} bytes, more than the largest untyped; not made",
-                                 sel4::arch::name(object), blueprint.physical_size_bits());
+            sel4::debug::println("  {}: needs 2^{} bytes, more than the largest untyped; not made", object.name,
+                                 blueprint.physical_size_bits());
             continue;
         }
         const Word slot = env.make(blueprint);
         const std::uint32_t type = sel4::sys::debug_cap_identify(slot);
-        sel4::debug::println("  {}: slot {}, 2^{} bytes, kernel cap type {}", sel4::arch::name(object), slot,
+        sel4::debug::println("  {}: slot {}, 2^{} bytes, kernel cap type {}", object.name, slot,
                              blueprint.physical_size_bits(), type);
         CHECK(type != 0);
     }

@@ -23,7 +23,7 @@ int map_with_structures(Env &env, paging::Page page, paging::VSpace vspace, Word
         for (sel4::arch::Object object : paging::intermediate) {
             const Word structure = env.make(sel4::ObjectBlueprint::arch(object));
             auto structure_result = paging::map(object, structure, vspace, vaddr);
-            sel4::debug::println("  map {} at {:#x}: {}", sel4::arch::name(object), vaddr,
+            sel4::debug::println("  map {} at {:#x}: {}", sel4::arch::find(sel4::arch::objects, object).name, vaddr,
                                  structure_result ? "mapped" : error_name(structure_result.error()));
             if (structure_result) {
                 mapped = true;

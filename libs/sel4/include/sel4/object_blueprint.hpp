@@ -31,7 +31,9 @@ struct ObjectBlueprint {
     }
 #endif
     // The arch's frames and paging structures (see sel4/arch/object_blueprint.hpp).
-    static constexpr ObjectBlueprint arch(arch::Object object) noexcept { return {arch::object_type(object)}; }
+    static constexpr ObjectBlueprint arch(arch::Object object) noexcept {
+        return {arch::find(arch::objects, object).type};
+    }
     static constexpr ObjectBlueprint page() noexcept { return arch(arch::Object::Page); }
 
     // log2 of the memory each object takes from the untyped.
@@ -54,7 +56,7 @@ struct ObjectBlueprint {
             return size_bits;
 #endif
         default:
-            return arch::physical_size_bits(type);
+            return arch::size_bits_of(arch::objects, type);
         }
     }
 
