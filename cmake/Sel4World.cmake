@@ -109,6 +109,7 @@ endif()
 set(CPP_SEL4_HOST_TOOLS_DIR ${CMAKE_BINARY_DIR}/host-tools)
 set(CPP_SEL4_QEMU_RUNNER ${CPP_SEL4_HOST_TOOLS_DIR}/qemu-runner/sel4-qemu-run)
 set(CPP_SEL4_IMAGE_TOOL ${CPP_SEL4_HOST_TOOLS_DIR}/image-tool/sel4-image)
+set(CPP_SEL4_SYMBOLIZER ${CPP_SEL4_HOST_TOOLS_DIR}/symbolizer/sel4-symbolize)
 set(CPP_SEL4_BINDGEN ${CPP_SEL4_HOST_TOOLS_DIR}/sel4-bindgen/sel4-bindgen)
 ExternalProject_Add(host-tools
   SOURCE_DIR ${PROJECT_SOURCE_DIR}/tools
@@ -117,7 +118,7 @@ ExternalProject_Add(host-tools
   CMAKE_GENERATOR ${CMAKE_GENERATOR}
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
-  BUILD_BYPRODUCTS ${CPP_SEL4_QEMU_RUNNER} ${CPP_SEL4_IMAGE_TOOL} ${CPP_SEL4_BINDGEN}
+  BUILD_BYPRODUCTS ${CPP_SEL4_QEMU_RUNNER} ${CPP_SEL4_IMAGE_TOOL} ${CPP_SEL4_BINDGEN} ${CPP_SEL4_SYMBOLIZER}
   USES_TERMINAL_BUILD ON)
 
 # --- The kernel image that QEMU boots -----------------------------------------
