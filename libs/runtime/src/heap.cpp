@@ -4,7 +4,6 @@
 // CPP_SEL4_C_PREFIX in front, so that the test program keeps the host's own malloc.
 #include <sel4/runtime/heap.hpp>
 
-#include <bit>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -72,12 +71,12 @@ constinit Heap the_heap{&heap_region, default_lock.heap_lock()};
 constinit std::atomic<OutOfMemoryHook> out_of_memory_hook{nullptr};
 constinit std::atomic<DiagnosticWriter> diagnostic_writer{nullptr};
 
-void write(const char *text) {
+void write(const char *text) noexcept {
     if (const DiagnosticWriter writer = diagnostic_writer.load(std::memory_order_acquire))
         writer(text);
 }
 
-void write_number(std::size_t value) {
+void write_number(std::size_t value) noexcept {
     char digits[24];
     char *p = digits + sizeof digits;
     *--p = '\0';
@@ -88,7 +87,7 @@ void write_number(std::size_t value) {
     write(p);
 }
 
-void print_out_of_memory(std::size_t size, std::size_t alignment) {
+void print_out_of_memory(std::size_t size, std::size_t alignment) noexcept {
     write("heap: out of memory allocating ");
     write_number(size);
     write(" bytes aligned to ");
@@ -142,7 +141,7 @@ void *CPP_SEL4_C_NAME(realloc)(void *p, std::size_t size) {
 
 // Any power-of-two alignment (the size need not be a multiple of it); nullptr otherwise.
 void *CPP_SEL4_C_NAME(aligned_alloc)(std::size_t alignment, std::size_t size) {
-    if (!std::has_single_bit(alignment))
+    if (!Tlsf::is_power_of_two(alignment))
         return nullptr;
     return global_heap().allocate(size, alignment < Tlsf::alignment ? Tlsf::alignment : alignment);
 }
@@ -152,7 +151,7 @@ void *CPP_SEL4_C_NAME(memalign)(std::size_t alignment, std::size_t size) {
 }
 
 int CPP_SEL4_C_NAME(posix_memalign)(void **out, std::size_t alignment, std::size_t size) {
-    if (!std::has_single_bit(alignment) || alignment % sizeof(void *) != 0)
+    if (!Tlsf::is_power_of_two(alignment) || alignment % sizeof(void *) != 0)
         return EINVAL;
     void *p = CPP_SEL4_C_NAME(aligned_alloc)(alignment, size);
     if (p == nullptr)

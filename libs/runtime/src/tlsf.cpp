@@ -153,7 +153,7 @@ void *Tlsf::use(Block *block, std::size_t size) noexcept {
 }
 
 void *Tlsf::allocate(std::size_t size, std::size_t align) noexcept {
-    if (!initialised() || !std::has_single_bit(align) || size > max_user_size)
+    if (!initialised() || !is_power_of_two(align) || size > max_user_size)
         return nullptr;
     const std::size_t needed = block_size_for(size);
     if (align <= alignment) {

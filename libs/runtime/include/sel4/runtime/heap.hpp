@@ -97,12 +97,12 @@ std::span<std::byte> heap_region() noexcept;
 
 // Called by operator new in -fno-exceptions programs when no memory is left (and no
 // std::new_handler could free some). It should not return; if it does, the program aborts.
-using OutOfMemoryHook = void (*)(std::size_t size, std::size_t alignment);
+using OutOfMemoryHook = void (*)(std::size_t size, std::size_t alignment) noexcept;
 // Installs `hook` (nullptr: the default, which prints through the diagnostic writer and
 // aborts); returns the previous one.
 OutOfMemoryHook set_out_of_memory_hook(OutOfMemoryHook hook) noexcept;
 // Where the heap prints its messages (none until set); the runtime sets its debug output.
-using DiagnosticWriter = void (*)(const char *text);
+using DiagnosticWriter = void (*)(const char *text) noexcept;
 void set_heap_diagnostic_writer(DiagnosticWriter writer) noexcept;
 // Runs the out-of-memory hook, then aborts.
 [[noreturn]] void report_out_of_memory(std::size_t size, std::size_t alignment) noexcept;

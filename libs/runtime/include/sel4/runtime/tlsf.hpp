@@ -75,6 +75,11 @@ public:
         std::size_t largest_free_block = 0;
     };
 
+    // Written out: std::has_single_bit becomes a libgcc popcount call on targets without one.
+    static constexpr bool is_power_of_two(std::size_t v) noexcept {
+        return v != 0 && (v & (v - 1)) == 0;
+    }
+
     constexpr Tlsf() noexcept = default;
     Tlsf(const Tlsf &) = delete;
     Tlsf &operator=(const Tlsf &) = delete;
