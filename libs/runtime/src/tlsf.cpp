@@ -311,8 +311,8 @@ const char *Tlsf::integrity_error() const noexcept {
             for (const Block *f = head; f != nullptr; before = f, f = f->next_free) {
                 if (++listed > free_blocks)
                     return "the free lists hold more blocks than the heap (or a cycle)";
-                if (address(f) < begin || address(f) >= end || address(f) % alignment !=
-                                                                   address(first_) % alignment)
+                const bool in_heap = address(f) >= begin && address(f) < end;
+                if (!in_heap || (address(f) - begin) % alignment != 0)
                     return "a free-list entry is not a block of the heap";
                 if (!is_free(f))
                     return "a used block is on a free list";
