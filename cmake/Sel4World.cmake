@@ -132,6 +132,13 @@ if(CPP_SEL4_KERNEL_FOUND AND CPP_SEL4_BOOT STREQUAL "multiboot")
   add_custom_target(boot-kernel ALL DEPENDS ${CPP_SEL4_BOOT_KERNEL})
 endif()
 
+# Static libraries that need each other (the runtime and the toolchain's C++ libraries)
+# are linked as a group: $<LINK_GROUP:RESCAN,...>.
+foreach(language C CXX)
+  set(CMAKE_${language}_LINK_GROUP_USING_RESCAN "LINKER:--start-group" "LINKER:--end-group")
+  set(CMAKE_${language}_LINK_GROUP_USING_RESCAN_SUPPORTED TRUE)
+endforeach()
+
 # --- Functions -----------------------------------------------------------------
 
 # add_sel4_root_task(<target> <sources>...): a static root-task executable for this world.
@@ -144,12 +151,13 @@ function(add_sel4_root_task target)
 endfunction()
 
 # add_sel4_qemu_test(NAME <area>.<name> ROOT_TASK <target> [TIMEOUT <s>]
-#                    [EXPECT_FAILURE <regex> [PASS_FAILURE_IN <s>]])
+#                    [EXPECT_FAILURE <regex>] [WRAPPER <command>...])
 # Boots the root task on this world's kernel in QEMU. The test passes on the
 # program's success line. With EXPECT_FAILURE the runner must instead fail
-# with a reason matching <regex>, within the timeout, and leave no QEMU behind.
+# with a reason matching <regex>, within the timeout, and leave no QEMU behind. A WRAPPER
+# command runs the runner (its arguments follow the wrapper's) and checks more.
 function(add_sel4_qemu_test)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;ROOT_TASK;TIMEOUT;EXPECT_FAILURE" "")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;ROOT_TASK;TIMEOUT;EXPECT_FAILURE" "WRAPPER")
   if(NOT arg_NAME MATCHES "^[a-z0-9-]+\\.[a-z0-9-]+$")
     message(FATAL_ERROR "On-target test name '${arg_NAME}' is not of the form <area>.<name>")
   endif()
@@ -183,7 +191,7 @@ function(add_sel4_qemu_test)
       COMMAND sh ${PROJECT_SOURCE_DIR}/tests/runner/expect-failure.sh "${arg_EXPECT_FAILURE}" ${arg_TIMEOUT}
               ${run} -- ${boot})
   else()
-    add_test(NAME ${arg_NAME} COMMAND ${run} -- ${boot})
+    add_test(NAME ${arg_NAME} COMMAND ${arg_WRAPPER} ${run} -- ${boot})
   endif()
   math(EXPR ctest_timeout "${arg_TIMEOUT} + 30")
   set_tests_properties(${arg_NAME} PROPERTIES LABELS qemu TIMEOUT ${ctest_timeout})

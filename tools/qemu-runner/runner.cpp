@@ -22,14 +22,16 @@ using Clock = std::chrono::steady_clock;
 // Lines with which seL4 (debug + printing) reports trouble. A user fault
 // without a handler is reported as a double fault ("Caught ...") on non-MCS
 // kernels and as "Found thread has no fault handler" on MCS kernels. The kernel
-// loader reports its own errors before seL4 runs.
-constexpr std::array<std::string_view, 6> kernel_fault_markers = {
+// loader reports its own errors before seL4 runs; the runtime reports a thread it
+// had to stop (abort, an uncaught exception).
+constexpr std::array<std::string_view, 7> kernel_fault_markers = {
     "Caught ",
     "Found thread has no fault handler",
     "seL4 called fail at",
     "seL4 failed assertion",
     "halting...",
     "kernel-loader: error: ",
+    "cpp-sel4: aborted: ",
 };
 
 bool starts_with_marker(std::string_view line) {

@@ -8,13 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#ifdef CPP_SEL4_C_PREFIX
-#define CPP_SEL4_GLUE(a, b) a##b
-#define CPP_SEL4_EXPAND_GLUE(a, b) CPP_SEL4_GLUE(a, b)
-#define CPP_SEL4_C_NAME(name) CPP_SEL4_EXPAND_GLUE(CPP_SEL4_C_PREFIX, name)
-#else
-#define CPP_SEL4_C_NAME(name) name
-#endif
+#include "c_name.hpp"
 
 namespace sel4_runtime {
 

@@ -8,13 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#ifdef CPP_SEL4_C_PREFIX
-#define CPP_SEL4_GLUE(a, b) a##b
-#define CPP_SEL4_EXPAND_GLUE(a, b) CPP_SEL4_GLUE(a, b)
-#define CPP_SEL4_C_NAME(name) CPP_SEL4_EXPAND_GLUE(CPP_SEL4_C_PREFIX, name)
-#else
-#define CPP_SEL4_C_NAME(name) name
-#endif
+#include "c_name.hpp"
 
 namespace {
 
@@ -96,6 +90,16 @@ int CPP_SEL4_C_NAME(strcmp)(const char *a, const char *b) {
     while (*x != '\0' && *x == *y)
         ++x, ++y;
     return *x == *y ? 0 : (*x < *y ? -1 : 1);
+}
+
+char *CPP_SEL4_C_NAME(strchr)(const char *s, int c) {
+    const char wanted = static_cast<char>(c);
+    for (;; ++s) {
+        if (*s == wanted)
+            return const_cast<char *>(s);
+        if (*s == '\0')
+            return nullptr;
+    }
 }
 
 } // extern "C"

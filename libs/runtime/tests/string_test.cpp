@@ -14,6 +14,7 @@ int cpp_sel4_memcmp(const void *, const void *, std::size_t);
 void *cpp_sel4_memchr(const void *, int, std::size_t);
 std::size_t cpp_sel4_strlen(const char *);
 int cpp_sel4_strcmp(const char *, const char *);
+char *cpp_sel4_strchr(const char *, int);
 }
 
 namespace {
@@ -77,6 +78,7 @@ TEST_F(StringFunctions, ComparisonsAndSearchesMatchTheCLibrary) {
         const char *sa = reinterpret_cast<const char *>(a.data()), *sb = reinterpret_cast<const char *>(b.data());
         ASSERT_EQ(cpp_sel4_strlen(sa), std::strlen(sa));
         ASSERT_EQ(sign(cpp_sel4_strcmp(sa, sb)), sign(std::strcmp(sa, sb)));
+        ASSERT_EQ(cpp_sel4_strchr(sa, c), std::strchr(sa, c)); // c == 0 finds the terminator
     }
 }
 

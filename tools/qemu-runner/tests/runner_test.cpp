@@ -70,6 +70,7 @@ TEST(Classify, SuccessFailureFaultOrdinary) {
     EXPECT_EQ(classify_line("Found thread has no fault handler while trying to handle:", o), LineKind::fault);
     EXPECT_EQ(classify_line("seL4 called fail at src/x.c:1 in function f, saying \"x\"", o), LineKind::fault);
     EXPECT_EQ(classify_line("kernel-loader: error: the payload's kernel needs 2 cores", o), LineKind::fault);
+    EXPECT_EQ(classify_line("cpp-sel4: aborted: uncaught exception: x", o), LineKind::fault);
     EXPECT_EQ(classify_line("seL4 failed assertion 'x' at src/x.c:1 in function f", o), LineKind::fault);
     EXPECT_EQ(classify_line("Booting all finished, dropped to user space", o), LineKind::ordinary);
 }

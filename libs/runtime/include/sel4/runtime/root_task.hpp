@@ -1,0 +1,56 @@
+// The root-task runtime: one macro names the program's entry, which receives the
+// BootInfo with the IPC buffer already set up, after TLS (when linked) and the static
+// constructors.
+//
+//   int root_main(const sel4::BootInfo &boot_info) { ...; return 0; }
+//   SEL4_ROOT_TASK_MAIN(root_main)
+//
+// The initial thread's stack is 64 KiB unless the program says otherwise with
+// SEL4_ROOT_TASK_STACK_SIZE(bytes); the heap's size is set with SEL4_RUNTIME_HEAP_SIZE
+// (sel4/runtime/heap.hpp). A return from the entry ends with "cpp-sel4: root task
+// returned <value>"; an uncaught exception with "cpp-sel4: aborted: uncaught exception: ..."
+// and a backtrace from where it was thrown; then the thread is suspended.
+#pragma once
+
+#include <sel4/runtime/abort.hpp>
+#include <sel4/sel4.hpp>
+
+#include <cstddef>
+#if __cpp_exceptions
+#include <exception>
+#endif
+
+namespace sel4_runtime {
+
+// Prints the message a root task's return ends with, and stops the thread.
+[[noreturn]] void root_task_returned(int value) noexcept;
+
+#if __cpp_exceptions
+// The terminate handler: the uncaught exception's type and what(), and a backtrace.
+[[noreturn]] void terminate_handler() noexcept;
+#endif
+
+namespace detail {
+template <class Entry> [[noreturn]] void run_root_task(const void *boot_info_frame, Entry entry) noexcept {
+    const sel4::BootInfo boot_info(boot_info_frame);
+    // Here, in the program's own code, so that the program's choice of a thread-local or
+    // a global implicit IPC buffer is the one set.
+    sel4::set_ipc_buffer(boot_info.ipc_buffer());
+#if __cpp_exceptions
+    std::set_terminate(terminate_handler);
+#endif
+    root_task_returned(entry(boot_info));
+}
+} // namespace detail
+
+} // namespace sel4_runtime
+
+#define SEL4_ROOT_TASK_MAIN(entry)                                                                                \
+    extern "C" [[noreturn]] void sel4_runtime_main(const void *boot_info_frame) noexcept {                      \
+        ::sel4_runtime::detail::run_root_task(boot_info_frame, entry);                                            \
+    }
+
+// The initial thread's stack: `bytes` (16-byte aligned) instead of the default.
+#define SEL4_ROOT_TASK_STACK_SIZE(bytes)                                                                          \
+    alignas(16) static char sel4_runtime_program_stack[(bytes + 15) / 16 * 16];                                  \
+    extern "C" char *const sel4_runtime_stack_top = sel4_runtime_program_stack + sizeof sel4_runtime_program_stack;

@@ -1,0 +1,74 @@
+// The initial thread's start: from _start (arch/<arch>/start.S), on the stack at
+// sel4_runtime_stack_top, with the BootInfo frame's address.
+#include <sel4/runtime/abort.hpp>
+#include <sel4/runtime/ctors.hpp>
+#include <sel4/runtime/root_task.hpp>
+#include <sel4/runtime/tls.hpp>
+
+#include <sel4/sel4.hpp>
+
+#if __cpp_exceptions
+#include <exception>
+#endif
+
+namespace {
+alignas(16) char default_stack[64 * 1024];
+}
+
+// A program that says SEL4_ROOT_TASK_STACK_SIZE defines its own.
+extern "C" [[gnu::weak]] char *const sel4_runtime_stack_top = default_stack + sizeof default_stack;
+
+// The program's entry (SEL4_ROOT_TASK_MAIN).
+extern "C" [[noreturn]] void sel4_runtime_main(const void *boot_info_frame) noexcept;
+
+// TLS is optional: without the runtime-tls library these are not linked in.
+namespace sel4_runtime::tls {
+[[gnu::weak]] bool initialise_initial_thread() noexcept;
+}
+
+extern "C" [[noreturn]] void sel4_runtime_start(const void *boot_info_frame) {
+    if (&sel4_runtime::tls::initialise_initial_thread != nullptr &&
+        !sel4_runtime::tls::initialise_initial_thread())
+        sel4_runtime::fatal("the program's thread-local storage does not fit CPP_SEL4_INITIAL_TLS_SIZE");
+    sel4_runtime::set_thread_tcb(sel4::gen::CapInitThreadTCB, sel4::BootInfo(boot_info_frame).ipc_buffer());
+    sel4_runtime::run_constructors();
+    sel4_runtime_main(boot_info_frame);
+}
+
+namespace sel4_runtime {
+
+void wait_a_moment() noexcept { sel4::sys::yield(); }
+
+[[noreturn]] void root_task_returned(int value) noexcept {
+    debug_write("cpp-sel4: root task returned ");
+    char digits[12];
+    int n = 0;
+    unsigned magnitude = value < 0 ? 0u - static_cast<unsigned>(value) : static_cast<unsigned>(value);
+    do {
+        digits[n++] = static_cast<char>('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude != 0);
+    if (value < 0)
+        digits[n++] = '-';
+    while (n > 0)
+        sel4::sys::debug_put_char(digits[--n]);
+    debug_write("\n");
+    stop_thread();
+}
+
+#if __cpp_exceptions
+[[noreturn]] void terminate_handler() noexcept {
+    const std::exception_ptr current = std::current_exception();
+    if (!current)
+        fatal("std::terminate called without an exception");
+    try {
+        std::rethrow_exception(current);
+    } catch (const std::exception &error) {
+        fatal("uncaught exception: ", error.what());
+    } catch (...) {
+        fatal("uncaught exception of a type not derived from std::exception");
+    }
+}
+#endif
+
+} // namespace sel4_runtime
