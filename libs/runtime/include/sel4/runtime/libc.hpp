@@ -1,0 +1,20 @@
+// Hooks of the runtime's C library surface: the console that stdout and stderr write to, and
+// the single-threaded state that libstdc++ reads through __libc_single_threaded.
+#pragma once
+
+#include <cstddef>
+
+namespace sel4_runtime {
+
+// Writes `size` bytes of console output; called from whichever thread prints.
+using ConsoleWrite = void (*)(const char *data, std::size_t size);
+
+// Sets where printf, fputs, fwrite, ... (stdout and stderr alike) write; null (the default)
+// discards the output. The root-task runtime sets the seL4 debug console.
+void set_console(ConsoleWrite write) noexcept;
+
+// To be called before a second thread starts: from then on libstdc++ takes its atomic paths
+// (reference counts, guards) instead of the single-threaded ones.
+void set_multi_threaded() noexcept;
+
+} // namespace sel4_runtime
