@@ -92,6 +92,18 @@ int CPP_SEL4_C_NAME(strcmp)(const char *a, const char *b) {
     return *x == *y ? 0 : (*x < *y ? -1 : 1);
 }
 
+int CPP_SEL4_C_NAME(strncmp)(const char *a, const char *b, std::size_t n) {
+    const auto *x = reinterpret_cast<const unsigned char *>(a);
+    const auto *y = reinterpret_cast<const unsigned char *>(b);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+        if (x[i] == '\0')
+            return 0;
+    }
+    return 0;
+}
+
 char *CPP_SEL4_C_NAME(strchr)(const char *s, int c) {
     const char wanted = static_cast<char>(c);
     for (;; ++s) {

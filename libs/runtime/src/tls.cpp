@@ -12,7 +12,8 @@
 namespace sel4_runtime::tls {
 
 namespace {
-alignas(64) std::byte initial_block[CPP_SEL4_INITIAL_TLS_SIZE];
+constexpr std::size_t initial_block_align = 64;
+alignas(initial_block_align) std::byte initial_block[CPP_SEL4_INITIAL_TLS_SIZE];
 } // namespace
 
 Layout program_layout() noexcept {
@@ -37,7 +38,7 @@ void set_thread_pointer(std::uintptr_t tp) noexcept { arch::set_thread_pointer(t
 
 bool initialise_initial_thread() noexcept {
     const Layout shape = program_layout();
-    if (shape.size > sizeof initial_block || shape.align > alignof(decltype(initial_block)))
+    if (shape.size > sizeof initial_block || shape.align > initial_block_align)
         return false;
     set_thread_pointer(initialise(initial_block));
     return true;

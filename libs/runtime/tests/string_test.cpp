@@ -15,6 +15,7 @@ void *cpp_sel4_memchr(const void *, int, std::size_t);
 std::size_t cpp_sel4_strlen(const char *);
 int cpp_sel4_strcmp(const char *, const char *);
 char *cpp_sel4_strchr(const char *, int);
+int cpp_sel4_strncmp(const char *, const char *, std::size_t);
 }
 
 namespace {
@@ -79,6 +80,8 @@ TEST_F(StringFunctions, ComparisonsAndSearchesMatchTheCLibrary) {
         ASSERT_EQ(cpp_sel4_strlen(sa), std::strlen(sa));
         ASSERT_EQ(sign(cpp_sel4_strcmp(sa, sb)), sign(std::strcmp(sa, sb)));
         ASSERT_EQ(cpp_sel4_strchr(sa, c), std::strchr(sa, c)); // c == 0 finds the terminator
+        const std::size_t limit = below(n + 2);
+        ASSERT_EQ(sign(cpp_sel4_strncmp(sa, sb, limit)), sign(std::strncmp(sa, sb, limit)));
     }
 }
 
