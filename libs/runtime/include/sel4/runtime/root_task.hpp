@@ -50,6 +50,9 @@ template <class Entry> [[noreturn]] void run_root_task(const void *boot_info_fra
         ::sel4_runtime::detail::run_root_task(boot_info_frame, entry);                                            \
     }
 
+// The top of the initial thread's stack (the runtime's default, or the program's own).
+extern "C" char *const sel4_runtime_stack_top;
+
 // The initial thread's stack: `bytes` (16-byte aligned) instead of the default.
 #define SEL4_ROOT_TASK_STACK_SIZE(bytes)                                                                          \
     alignas(16) static char sel4_runtime_program_stack[(bytes + 15) / 16 * 16];                                  \
