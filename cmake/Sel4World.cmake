@@ -110,6 +110,7 @@ set(CPP_SEL4_HOST_TOOLS_DIR ${CMAKE_BINARY_DIR}/host-tools)
 set(CPP_SEL4_QEMU_RUNNER ${CPP_SEL4_HOST_TOOLS_DIR}/qemu-runner/sel4-qemu-run)
 set(CPP_SEL4_IMAGE_TOOL ${CPP_SEL4_HOST_TOOLS_DIR}/image-tool/sel4-image)
 set(CPP_SEL4_SYMBOLIZER ${CPP_SEL4_HOST_TOOLS_DIR}/symbolizer/sel4-symbolize)
+set(CPP_SEL4_EMBED_SYMBOLS ${CPP_SEL4_HOST_TOOLS_DIR}/symtab/sel4-embed-symbols)
 set(CPP_SEL4_BINDGEN ${CPP_SEL4_HOST_TOOLS_DIR}/sel4-bindgen/sel4-bindgen)
 ExternalProject_Add(host-tools
   SOURCE_DIR ${PROJECT_SOURCE_DIR}/tools
@@ -119,6 +120,7 @@ ExternalProject_Add(host-tools
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
   BUILD_BYPRODUCTS ${CPP_SEL4_QEMU_RUNNER} ${CPP_SEL4_IMAGE_TOOL} ${CPP_SEL4_BINDGEN} ${CPP_SEL4_SYMBOLIZER}
+                   ${CPP_SEL4_EMBED_SYMBOLS}
   USES_TERMINAL_BUILD ON)
 
 # --- The kernel image that QEMU boots -----------------------------------------
@@ -148,6 +150,16 @@ function(add_sel4_root_task target)
   if(CPP_SEL4_KERNEL_FOUND)
     set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${SEL4_GEN_CONFIG})
   endif()
+endfunction()
+
+# sel4_embed_symbols(<target>): after each link, writes the target's function symbols into
+# its .cpp_sel4_symbols section (the target links runtime-symbols), for symbolized backtraces
+# on the device.
+function(sel4_embed_symbols target)
+  add_dependencies(${target} host-tools)
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND ${CPP_SEL4_EMBED_SYMBOLS} --elf $<TARGET_FILE:${target}>
+    COMMENT "Embedding the symbol table of ${target}")
 endfunction()
 
 # add_sel4_qemu_test(NAME <area>.<name> ROOT_TASK <target> [TIMEOUT <s>]

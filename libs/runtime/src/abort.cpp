@@ -1,11 +1,15 @@
 #include <sel4/runtime/abort.hpp>
 
 #include <sel4/backtrace/format.hpp>
+#include <sel4/runtime/symbols.hpp>
 #include <sel4/sel4.hpp>
 
 #include <unwind.h>
 
 namespace sel4_runtime {
+
+// Optional block: without the runtime-symbols library this is not linked in.
+[[gnu::weak]] bool symbolize(std::uintptr_t pc, Symbol &out) noexcept;
 
 namespace {
 
@@ -37,7 +41,12 @@ void print_backtrace() noexcept {
             const auto pc = static_cast<std::uintptr_t>(_Unwind_GetIP(context));
             if (pc == 0)
                 return _URC_END_OF_STACK;
-            static_cast<Writer *>(argument)->frame(sel4::backtrace::FrameKind::return_address, pc);
+            Symbol symbol{nullptr, 0};
+            // A return address's call is the instruction before it: look up pc - 1.
+            if (&symbolize != nullptr && symbolize(pc - 1, symbol))
+                ++symbol.offset;
+            static_cast<Writer *>(argument)->frame(sel4::backtrace::FrameKind::return_address, pc, symbol.name,
+                                                   symbol.offset);
             return _URC_NO_REASON;
         },
         &writer);

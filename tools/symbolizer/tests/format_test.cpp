@@ -192,15 +192,15 @@ TEST(Format, LostFrameLines) {
 
 TEST(Format, MalformedLinesAreReportedWithTheirLine) {
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"#x ra 0x10", "malformed frame line '#x ra 0x10', expected '#<n> pc|ra 0x<address>'"},
-        {"#0 rb 0x10", "malformed frame line '#0 rb 0x10', expected '#<n> pc|ra 0x<address>'"},
-        {"#0 ra 10", "malformed frame line '#0 ra 10', expected '#<n> pc|ra 0x<address>'"},
-        {"#0 ra 0x", "malformed frame line '#0 ra 0x', expected '#<n> pc|ra 0x<address>'"},
-        {"#0 ra 0x10000000000000000", "malformed frame line '#0 ra 0x10000000000000000', expected '#<n> pc|ra 0x<address>'"},
-        {"#0 ra 0x1g", "malformed frame line '#0 ra 0x1g', expected '#<n> pc|ra 0x<address>'"},
-        {"#00 ra 0x1", "malformed frame line '#00 ra 0x1', expected '#<n> pc|ra 0x<address>'"},
-        {"#0 ra 0x1 extra", "malformed frame line '#0 ra 0x1 extra', expected '#<n> pc|ra 0x<address>'"},
-        {"#1234567890 ra 0x1", "malformed frame line '#1234567890 ra 0x1', expected '#<n> pc|ra 0x<address>'"},
+        {"#x ra 0x10", "malformed frame line '#x ra 0x10', expected '#<n> pc|ra 0x<address>[ <symbol>+0x<offset>]'"},
+        {"#0 rb 0x10", "malformed frame line '#0 rb 0x10', expected '#<n> pc|ra 0x<address>[ <symbol>+0x<offset>]'"},
+        {"#0 ra 10", "malformed frame line '#0 ra 10', expected '#<n> pc|ra 0x<address>[ <symbol>+0x<offset>]'"},
+        {"#0 ra 0x", "malformed frame line '#0 ra 0x', expected '#<n> pc|ra 0x<address>[ <symbol>+0x<offset>]'"},
+        {"#0 ra 0x10000000000000000", "malformed frame line '#0 ra 0x10000000000000000', expected '#<n> pc|ra 0x<address>[ <symbol>+0x<offset>]'"},
+        {"#0 ra 0x1g", "malformed frame line '#0 ra 0x1g', expected '#<n> pc|ra 0x<address>[ <symbol>+0x<offset>]'"},
+        {"#00 ra 0x1", "malformed frame line '#00 ra 0x1', expected '#<n> pc|ra 0x<address>[ <symbol>+0x<offset>]'"},
+        {"#0 ra 0x1 extra", "malformed frame line '#0 ra 0x1 extra', expected '#<n> pc|ra 0x<address>[ <symbol>+0x<offset>]'"},
+        {"#1234567890 ra 0x1", "malformed frame line '#1234567890 ra 0x1', expected '#<n> pc|ra 0x<address>[ <symbol>+0x<offset>]'"},
         {"end", "malformed end line 'end', expected 'end <count>'"},
         {"end -1", "malformed end line 'end -1', expected 'end <count>'"},
         {"begin", "malformed begin line 'begin', expected 'begin <program>'"},
@@ -215,6 +215,47 @@ TEST(Format, MalformedLinesAreReportedWithTheirLine) {
         EXPECT_EQ(parsed.blocks[0].problems[0].line, 2u);
         EXPECT_EQ(parsed.blocks[0].problems[0].message, message);
         EXPECT_TRUE(parsed.blocks[0].frames.empty());
+    }
+}
+
+TEST(Format, FramesMayCarryTheDevicesSymbol) {
+    std::string text;
+    auto put = [&](char c) { text += c; };
+    bt::Writer writer(put, "p");
+    writer.frame(bt::FrameKind::return_address, 0x4010, "ns::f(int, char)", 0x10);
+    writer.frame(bt::FrameKind::pc, 0x5000, "bad\x01name", 0);
+    writer.frame(bt::FrameKind::return_address, 0x6000, "", 0x4);
+    writer.frame(bt::FrameKind::return_address, 0x7000);
+    writer.end();
+    EXPECT_EQ(text, "cpp-sel4: backtrace: begin p\n"
+                    "cpp-sel4: backtrace: #0 ra 0x4010 ns::f(int, char)+0x10\n"
+                    "cpp-sel4: backtrace: #1 pc 0x5000 bad_name+0x0\n"
+                    "cpp-sel4: backtrace: #2 ra 0x6000\n"
+                    "cpp-sel4: backtrace: #3 ra 0x7000\n"
+                    "cpp-sel4: backtrace: end 4\n");
+
+    bt::ParsedLog parsed = bt::parse_log(text + marker + "begin q\n" + marker + "#0 pc 0x1 main+0x1 \t\r\n" + marker + "end 1\n");
+    ASSERT_EQ(parsed.blocks.size(), 2u);
+    ASSERT_TRUE(parsed.blocks[0].complete());
+    ASSERT_EQ(parsed.blocks[0].frames.size(), 4u);
+    EXPECT_EQ(parsed.blocks[0].frames[0].address, 0x4010u);
+    EXPECT_EQ(parsed.blocks[0].frames[0].symbol, "ns::f(int, char)+0x10");
+    EXPECT_EQ(parsed.blocks[0].frames[1].kind, bt::FrameKind::pc);
+    EXPECT_EQ(parsed.blocks[0].frames[1].symbol, "bad_name+0x0");
+    EXPECT_EQ(parsed.blocks[0].frames[2].symbol, "");
+    EXPECT_EQ(parsed.blocks[0].frames[3].symbol, "");
+    ASSERT_TRUE(parsed.blocks[1].complete());
+    EXPECT_EQ(parsed.blocks[1].frames[0].symbol, "main+0x1");
+}
+
+TEST(Format, MalformedSymbolsAreReported) {
+    for (const std::string record : {"#0 ra 0x1 f", "#0 ra 0x1 f+", "#0 ra 0x1 f+0x", "#0 ra 0x1 +0x10",
+                                     "#0 ra 0x1 f+0x1g", "#0 ra 0x1 f+10", "#0 ra 0x1 f+0x1 more"}) {
+        bt::ParsedLog parsed = bt::parse_log(lines({marker + "begin p", marker + record, marker + "end 0"}));
+        ASSERT_EQ(parsed.blocks.size(), 1u) << record;
+        ASSERT_EQ(parsed.blocks[0].problems.size(), 1u) << record;
+        EXPECT_EQ(parsed.blocks[0].problems[0].message,
+                  "malformed frame line '" + record + "', expected '#<n> pc|ra 0x<address>[ <symbol>+0x<offset>]'");
     }
 }
 

@@ -7,7 +7,7 @@
 // harm):
 //
 //   cpp-sel4: backtrace: begin <program>
-//   cpp-sel4: backtrace: #<n> <kind> 0x<address>
+//   cpp-sel4: backtrace: #<n> <kind> 0x<address>[ <symbol>+0x<offset>]
 //   ...
 //   cpp-sel4: backtrace: end <count>
 //
@@ -20,6 +20,10 @@
 //            "ra": a return address; the symbolizer looks up <address> - 1,
 //            so that the line of the call comes out, not the line after it.
 // <address>  lowercase hexadecimal, no leading zeros.
+// <symbol>+0x<offset>  optional: the function the device found for <address>
+//            in its own symbol table (runtime-symbols), and <address>'s offset
+//            in it. The name may hold spaces (a demangled signature); the
+//            offset, in lowercase hexadecimal, ends the line.
 // <count>    the number of frame lines in the block, in decimal; it lets the
 //            host tell a complete block from one whose tail was lost.
 //
@@ -93,14 +97,23 @@ void write_begin(Put &&put, const char *program) {
     put('\n');
 }
 
-// "cpp-sel4: backtrace: #<index> pc|ra 0x<address>\n"
+// "cpp-sel4: backtrace: #<index> pc|ra 0x<address>[ <symbol>+0x<offset>]\n", the
+// symbol when one is given (not null or empty). Characters of the symbol outside
+// printable ASCII become '_'.
 template <class Put>
-void write_frame(Put &&put, std::size_t index, FrameKind kind, std::uintptr_t address) {
+void write_frame(Put &&put, std::size_t index, FrameKind kind, std::uintptr_t address,
+                 const char *symbol = nullptr, std::uint64_t symbol_offset = 0) {
     detail::put_text(put, line_marker);
     put('#');
     detail::put_decimal(put, index);
     detail::put_text(put, kind == FrameKind::pc ? " pc " : " ra ");
     detail::put_hex(put, address);
+    if (symbol != nullptr && *symbol != '\0') {
+        put(' ');
+        for (; *symbol != '\0'; ++symbol) put(*symbol >= ' ' && *symbol <= '~' ? *symbol : '_');
+        put('+');
+        detail::put_hex(put, symbol_offset);
+    }
     put('\n');
 }
 
@@ -120,7 +133,9 @@ class Writer {
 public:
     Writer(Put put, const char *program) : put_(put) { write_begin(put_, program); }
 
-    void frame(FrameKind kind, std::uintptr_t address) { write_frame(put_, count_++, kind, address); }
+    void frame(FrameKind kind, std::uintptr_t address, const char *symbol = nullptr, std::uint64_t symbol_offset = 0) {
+        write_frame(put_, count_++, kind, address, symbol, symbol_offset);
+    }
     void end() { write_end(put_, count_); }
 
 private:
@@ -142,6 +157,7 @@ struct Frame {
     FrameKind kind;
     std::uint64_t address;
     std::size_t line;  // 1-based line of the log
+    std::string symbol = {};  // "<symbol>+0x<offset>" when the device gave one, else empty
 };
 
 struct Problem {
@@ -279,10 +295,21 @@ inline ParsedLog parse_log(std::string_view log) {
                                                            " were read"});
             open = nullptr;
         } else if (!words.empty() && words[0].starts_with('#')) {
-            FrameKind kind = words.size() == 3 && words[1] == "pc" ? FrameKind::pc : FrameKind::return_address;
-            if (words.size() != 3 || (words[1] != "pc" && words[1] != "ra") ||
+            FrameKind kind = words.size() >= 3 && words[1] == "pc" ? FrameKind::pc : FrameKind::return_address;
+            // The optional symbol: the rest of the line, ending in "+0x<offset>".
+            std::string_view symbol;
+            if (words.size() > 3) {
+                symbol = record.substr(static_cast<std::size_t>(words[3].data() - record.data()));
+                while (symbol.ends_with(' ') || symbol.ends_with('\t')) symbol.remove_suffix(1);
+            }
+            std::size_t plus = symbol.rfind('+');
+            std::uint64_t offset = 0;
+            bool symbol_ok = symbol.empty() || (plus != std::string_view::npos && plus != 0 &&
+                                                detail::parse_address(symbol.substr(plus + 1), offset));
+            if (words.size() < 3 || (words[1] != "pc" && words[1] != "ra") || !symbol_ok ||
                 !detail::parse_decimal(words[0].substr(1), number) || !detail::parse_address(words[2], address)) {
-                problem("malformed frame line " + detail::quoted(record) + ", expected '#<n> pc|ra 0x<address>'");
+                problem("malformed frame line " + detail::quoted(record) +
+                        ", expected '#<n> pc|ra 0x<address>[ <symbol>+0x<offset>]'");
                 continue;
             }
             if (open == nullptr) {
@@ -293,7 +320,7 @@ inline ParsedLog parse_log(std::string_view log) {
             if (number != open->frames.size())
                 open->problems.push_back({line_number, "frame #" + std::to_string(number) + " where #" +
                                                            std::to_string(open->frames.size()) + " was expected"});
-            open->frames.push_back({number, kind, address, line_number});
+            open->frames.push_back({number, kind, address, line_number, std::string(symbol)});
         } else {
             problem("unrecognised backtrace line " + detail::quoted(record));
         }

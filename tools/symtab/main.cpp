@@ -1,0 +1,29 @@
+// sel4-embed-symbols --elf PROGRAM: writes PROGRAM's function symbols into its
+// .cpp_sel4_symbols section (see symtab.hpp), in place; on an error PROGRAM is untouched.
+#include "symtab.hpp"
+
+#include <elf_file.hpp>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <sys/stat.h>
+
+int main(int argc, char **argv) {
+    if (argc != 3 || std::strcmp(argv[1], "--elf") != 0) {
+        std::fprintf(stderr, "usage: sel4-embed-symbols --elf PROGRAM\n");
+        return 2;
+    }
+    const std::string program = argv[2];
+    try {
+        struct stat status{};
+        if (::stat(program.c_str(), &status) != 0) throw symtab::Error(program + ": cannot read: " + std::strerror(errno));
+        elf::write_file_atomically(program, symtab::embed(elf::read_file(program), program));
+        if (::chmod(program.c_str(), status.st_mode & 07777) != 0)
+            throw symtab::Error(program + ": cannot restore its mode: " + std::strerror(errno));
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "sel4-embed-symbols: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
