@@ -81,7 +81,7 @@ set(CPP_SEL4_KERNEL_MISSING_MESSAGE
 
 if(CPP_SEL4_KERNEL_FOUND)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${SEL4_GEN_CONFIG})
-  file(READ ${SEL4_GEN_CONFIG} gen_config)
+  file(READ ${SEL4_GEN_CONFIG} CPP_SEL4_GEN_CONFIG_JSON) # read once; libs/sel4 derives its config header from it
   foreach(check IN LISTS CPP_SEL4_KERNEL_CHECKS)
     if(NOT check MATCHES "^([^:]+):([^=]+)=(.*)$")
       message(FATAL_ERROR "Malformed kernel check '${check}' in ${world_file}")
@@ -89,7 +89,7 @@ if(CPP_SEL4_KERNEL_FOUND)
     set(option ${CMAKE_MATCH_1})
     set(key ${CMAKE_MATCH_2})
     set(expected ${CMAKE_MATCH_3})
-    string(JSON found ERROR_VARIABLE json_error GET "${gen_config}" ${key})
+    string(JSON found ERROR_VARIABLE json_error GET "${CPP_SEL4_GEN_CONFIG_JSON}" ${key})
     if(json_error)
       set(found "(absent)")
     endif()

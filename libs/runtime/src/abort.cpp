@@ -19,13 +19,11 @@ namespace {
 unsigned long thread_tcb = sel4::gen::CapInitThreadTCB;
 sel4::IpcBuffer *thread_ipc_buffer = nullptr;
 
-void put(char c) noexcept { sel4::sys::debug_put_char(c); }
-
 } // namespace
 
 void debug_write(std::string_view text) noexcept {
     for (char c : text)
-        put(c);
+        sel4::debug::put_char(c);
 }
 
 void set_thread_tcb(unsigned long tcb, sel4::IpcBuffer &ipc_buffer) noexcept {
@@ -35,7 +33,7 @@ void set_thread_tcb(unsigned long tcb, sel4::IpcBuffer &ipc_buffer) noexcept {
 
 void print_backtrace() noexcept {
     using Writer = sel4::backtrace::Writer<void (*)(char) noexcept>;
-    Writer writer(put, "program");
+    Writer writer(sel4::debug::put_char, "program");
     _Unwind_Backtrace(
         [](_Unwind_Context *context, void *argument) -> _Unwind_Reason_Code {
             const auto pc = static_cast<std::uintptr_t>(_Unwind_GetIP(context));
@@ -62,10 +60,7 @@ void print_backtrace() noexcept {
 }
 
 [[noreturn]] void fatal(std::string_view reason, std::string_view detail) noexcept {
-    debug_write("cpp-sel4: aborted: ");
-    debug_write(reason);
-    debug_write(detail);
-    debug_write("\n");
+    sel4::debug::println("cpp-sel4: aborted: {}{}", reason, detail);
     print_backtrace();
     stop_thread();
 }

@@ -48,19 +48,7 @@ namespace sel4_runtime {
 void wait_a_moment() noexcept { sel4::sys::yield(); }
 
 [[noreturn]] void root_task_returned(int value) noexcept {
-    debug_write("cpp-sel4: root task returned ");
-    char digits[12];
-    int n = 0;
-    unsigned magnitude = value < 0 ? 0u - static_cast<unsigned>(value) : static_cast<unsigned>(value);
-    do {
-        digits[n++] = static_cast<char>('0' + magnitude % 10);
-        magnitude /= 10;
-    } while (magnitude != 0);
-    if (value < 0)
-        digits[n++] = '-';
-    while (n > 0)
-        sel4::sys::debug_put_char(digits[--n]);
-    debug_write("\n");
+    sel4::debug::println("cpp-sel4: root task returned {}", value);
     stop_thread();
 }
 

@@ -161,18 +161,19 @@ inline void yield() noexcept { arch::null(Syscall::Yield); }
 inline void set_tls_base(Word base) noexcept { arch::send_null(Syscall::SetTLSBase, base, 0); }
 #endif
 
-// The debug syscalls of a debug kernel with printing (every world's kernel).
-inline void debug_put_char(char c) noexcept {
-    Word cap = static_cast<unsigned char>(c), info = 0;
+// The shape of most debug and benchmark syscalls: one word goes in where the capability
+// goes, and one word (where the badge comes back) is the result; nothing else is used.
+inline Word word_trap(Syscall number, Word word) noexcept {
+    Word info = 0;
     arch::FastRegs m{};
-    arch::send_recv(Syscall::DebugPutChar, cap, info, m);
+    arch::send_recv(number, word, info, m);
+    return word;
 }
 
-inline void debug_dump_scheduler() noexcept {
-    Word cap = 0, info = 0;
-    arch::FastRegs m{};
-    arch::send_recv(Syscall::DebugDumpScheduler, cap, info, m);
-}
+// The debug syscalls of a debug kernel with printing (every world's kernel).
+inline void debug_put_char(char c) noexcept { word_trap(Syscall::DebugPutChar, static_cast<unsigned char>(c)); }
+
+inline void debug_dump_scheduler() noexcept { word_trap(Syscall::DebugDumpScheduler, 0); }
 
 [[noreturn]] inline void debug_halt() noexcept {
     arch::null(Syscall::DebugHalt);
@@ -183,10 +184,7 @@ inline void debug_snapshot() noexcept { arch::null(Syscall::DebugSnapshot); }
 
 // The kernel's type tag of the capability in `cap` (0 for a null capability).
 inline std::uint32_t debug_cap_identify(CPtr cap) noexcept {
-    Word info = 0;
-    arch::FastRegs m{};
-    arch::send_recv(Syscall::DebugCapIdentify, cap, info, m);
-    return static_cast<std::uint32_t>(cap);
+    return static_cast<std::uint32_t>(word_trap(Syscall::DebugCapIdentify, cap));
 }
 
 // Names a thread in the kernel's debug output; the name is passed in the IPC buffer.
@@ -197,32 +195,15 @@ inline void debug_name_thread(IpcBuffer &ipc, CPtr tcb, const char *name) noexce
     for (; name[i] != '\0' && i < room; ++i)
         out[i] = name[i];
     out[i] = '\0';
-    Word info = 0;
-    arch::FastRegs m{};
-    arch::send_recv(Syscall::DebugNameThread, tcb, info, m);
+    word_trap(Syscall::DebugNameThread, tcb);
 }
 
 #if CPP_SEL4_CONFIG_ENABLE_BENCHMARKS
 inline void benchmark_null_syscall() noexcept { arch::null(Syscall::BenchmarkNullSyscall); }
 inline void benchmark_flush_caches() noexcept { arch::send_null(Syscall::BenchmarkFlushCaches, 0, 0); }
-inline Word benchmark_reset_log() noexcept {
-    Word result = 0, info = 0;
-    arch::FastRegs m{};
-    arch::send_recv(Syscall::BenchmarkResetLog, result, info, m);
-    return result;
-}
-inline Word benchmark_finalize_log() noexcept {
-    Word result = 0, info = 0;
-    arch::FastRegs m{};
-    arch::send_recv(Syscall::BenchmarkFinalizeLog, result, info, m);
-    return result;
-}
-inline Word benchmark_set_log_buffer(CPtr frame) noexcept {
-    Word info = 0;
-    arch::FastRegs m{};
-    arch::send_recv(Syscall::BenchmarkSetLogBuffer, frame, info, m);
-    return frame;
-}
+inline Word benchmark_reset_log() noexcept { return word_trap(Syscall::BenchmarkResetLog, 0); }
+inline Word benchmark_finalize_log() noexcept { return word_trap(Syscall::BenchmarkFinalizeLog, 0); }
+inline Word benchmark_set_log_buffer(CPtr frame) noexcept { return word_trap(Syscall::BenchmarkSetLogBuffer, frame); }
 #endif
 
 } // namespace sys
