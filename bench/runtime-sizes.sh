@@ -1,7 +1,8 @@
 #!/bin/bash
 # The stripped size of the hello root task in each runtime variant (minimal: no heap, TLS
-# or exceptions; + heap (and TLS); + exceptions; + the standard library), beside a C hello
-# on libsel4, for each world whose kernel is installed.
+# or exceptions; + heap (and TLS); + exceptions; + the standard library), hello through
+# std::cout and from a std::thread, beside a C hello on libsel4, for each world whose kernel
+# is installed.
 #   bench/runtime-sizes.sh [WORLD...]      (default: x86_64 aarch64 riscv64)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +26,7 @@ for world in "${worlds[@]}"; do
         cat "$build.configure.log"
         exit 1
     }
-    programs=(hello-minimal hello-heap hello-exceptions hello-stdlib hello-c-libsel4)
+    programs=(hello-minimal hello-heap hello-exceptions hello-stdlib hello-iostream hello-thread hello-c-libsel4)
     cmake --build "$build" --target "${programs[@]}" -- -j2 > "$build.build.log" 2>&1 || {
         tail -30 "$build.build.log"
         exit 1

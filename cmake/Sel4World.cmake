@@ -112,6 +112,7 @@ set(CPP_SEL4_IMAGE_TOOL ${CPP_SEL4_HOST_TOOLS_DIR}/image-tool/sel4-image)
 set(CPP_SEL4_SYMBOLIZER ${CPP_SEL4_HOST_TOOLS_DIR}/symbolizer/sel4-symbolize)
 set(CPP_SEL4_EMBED_SYMBOLS ${CPP_SEL4_HOST_TOOLS_DIR}/symtab/sel4-embed-symbols)
 set(CPP_SEL4_BINDGEN ${CPP_SEL4_HOST_TOOLS_DIR}/sel4-bindgen/sel4-bindgen)
+set(CPP_SEL4_CMATH_REFERENCE ${CPP_SEL4_HOST_TOOLS_DIR}/cmath-reference/cmath-reference)
 ExternalProject_Add(host-tools
   SOURCE_DIR ${PROJECT_SOURCE_DIR}/tools
   BINARY_DIR ${CPP_SEL4_HOST_TOOLS_DIR}
@@ -120,7 +121,7 @@ ExternalProject_Add(host-tools
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
   BUILD_BYPRODUCTS ${CPP_SEL4_QEMU_RUNNER} ${CPP_SEL4_IMAGE_TOOL} ${CPP_SEL4_BINDGEN} ${CPP_SEL4_SYMBOLIZER}
-                   ${CPP_SEL4_EMBED_SYMBOLS}
+                   ${CPP_SEL4_EMBED_SYMBOLS} ${CPP_SEL4_CMATH_REFERENCE}
   USES_TERMINAL_BUILD ON)
 
 # --- The kernel image that QEMU boots -----------------------------------------
@@ -162,14 +163,14 @@ function(sel4_embed_symbols target)
     COMMENT "Embedding the symbol table of ${target}")
 endfunction()
 
-# add_sel4_qemu_test(NAME <area>.<name> ROOT_TASK <target> [TIMEOUT <s>]
+# add_sel4_qemu_test(NAME <area>.<name> ROOT_TASK <target> [TIMEOUT <s>] [SUCCESS <line>]
 #                    [EXPECT_FAILURE <regex>] [WRAPPER <command>...])
 # Boots the root task on this world's kernel in QEMU. The test passes on the
-# program's success line. With EXPECT_FAILURE the runner must instead fail
+# program's success line (or on SUCCESS, for a program whose last line is the runtime's). With EXPECT_FAILURE the runner must instead fail
 # with a reason matching <regex>, within the timeout, and leave no QEMU behind. A WRAPPER
 # command runs the runner (its arguments follow the wrapper's) and checks more.
 function(add_sel4_qemu_test)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;ROOT_TASK;TIMEOUT;EXPECT_FAILURE" "WRAPPER")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;ROOT_TASK;TIMEOUT;SUCCESS;EXPECT_FAILURE" "WRAPPER")
   if(NOT arg_NAME MATCHES "^[a-z0-9-]+\\.[a-z0-9-]+$")
     message(FATAL_ERROR "On-target test name '${arg_NAME}' is not of the form <area>.<name>")
   endif()
@@ -198,6 +199,9 @@ function(add_sel4_qemu_test)
     set(boot ${CPP_SEL4_QEMU_COMMAND} -kernel ${image})
   endif()
   set(run ${CPP_SEL4_QEMU_RUNNER} --timeout ${arg_TIMEOUT})
+  if(arg_SUCCESS)
+    list(APPEND run --success ${arg_SUCCESS})
+  endif()
   if(arg_EXPECT_FAILURE)
     add_test(NAME ${arg_NAME}
       COMMAND sh ${PROJECT_SOURCE_DIR}/tests/runner/expect-failure.sh "${arg_EXPECT_FAILURE}" ${arg_TIMEOUT}

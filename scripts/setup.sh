@@ -7,13 +7,28 @@ source "$(dirname "$0")/common.sh"
 packages=(
     # building and testing cpp-sel4
     cmake ninja-build g++ g++-aarch64-linux-gnu g++-riscv64-linux-gnu libgtest-dev nlohmann-json3-dev libtinyxml2-dev
-    qemu-system-x86 qemu-system-arm qemu-system-misc
+    pkg-config libdw-dev qemu-system-x86 qemu-system-arm qemu-system-misc
+    # unpacking the C libraries the targets build from Debian's source packages (musl)
+    dpkg-dev
     # building the seL4 kernel itself (the prerequisite; see README)
     python3 python3-yaml python3-jinja2 python3-lxml python3-ply python3-six python3-future
     python3-jsonschema python3-pyelftools device-tree-compiler
 )
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
+# Debian's source packages: the build unpacks the C libraries it needs from them
+# (cmake/DebianSource.cmake).
+sources=/etc/apt/sources.list.d/cpp-sel4-src.sources
+if [ ! -f "$sources" ]; then
+    echo "=== adding Debian's source packages ($sources)"
+    $sudo tee "$sources" > /dev/null <<'EOF'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+fi
 echo "=== installing Debian packages"
 $sudo apt-get update -q
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"

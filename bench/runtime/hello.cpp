@@ -1,6 +1,7 @@
-// The hello root task of the size benchmark, in four variants chosen by the macros the
+// The hello root task of the size benchmark, in the variants chosen by the macros the
 // benchmark's CMakeLists.txt sets: minimal (no heap, no TLS, no exceptions), plus heap,
-// plus exceptions, plus the standard library.
+// plus exceptions, plus the standard library; hello through std::cout; hello from a
+// std::thread.
 #include <sel4/runtime/root_task.hpp>
 
 #if defined(HELLO_HEAP) || defined(HELLO_EXCEPTIONS) || defined(HELLO_STDLIB)
@@ -8,6 +9,12 @@
 #endif
 #if defined(HELLO_EXCEPTIONS) || defined(HELLO_STDLIB)
 #include <stdexcept>
+#endif
+#ifdef HELLO_IOSTREAM
+#include <iostream>
+#endif
+#ifdef HELLO_THREAD
+#include <thread>
 #endif
 #ifdef HELLO_STDLIB
 #include <cstdio>
@@ -17,7 +24,13 @@
 #endif
 
 int root_main(const sel4::BootInfo &boot_info) {
+#if defined(HELLO_IOSTREAM)
+    std::cout << "hello from node " << boot_info.node_id() << std::endl;
+#elif defined(HELLO_THREAD)
+    std::thread([&boot_info] { sel4::debug::println("hello from node {}", boot_info.node_id()); }).join();
+#else
     sel4::debug::println("hello from node {}", boot_info.node_id());
+#endif
 #if defined(HELLO_HEAP) || defined(HELLO_EXCEPTIONS) || defined(HELLO_STDLIB)
     void *memory = std::malloc(100);
     std::free(memory);

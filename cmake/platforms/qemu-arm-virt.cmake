@@ -7,7 +7,8 @@ function(cpp_sel4_qemu_arm_virt_world)
     set(arg_NODES 1)
   endif()
   set(options KernelArch=arm KernelSel4Arch=aarch64 KernelPlatform=qemu-arm-virt ARM_CPU=cortex-a57
-              QEMU_MEMORY=2048 KernelArmHypervisorSupport=${arg_HYPERVISOR})
+              QEMU_MEMORY=2048 KernelArmHypervisorSupport=${arg_HYPERVISOR}
+              KernelArmExportVCNTUser=ON) # CNTVCT_EL0 for the clocks (libs/runtime)
   if(arg_MCS)
     list(APPEND options KernelIsMCS=ON)
   endif()
@@ -17,7 +18,8 @@ function(cpp_sel4_qemu_arm_virt_world)
     NODES ${arg_NODES}
     KERNEL_OPTIONS ${options}
     CHECKS KernelSel4Arch:SEL4_ARCH=aarch64 KernelPlatform:PLAT=qemu-arm-virt ARM_CPU:ARM_CORTEX_A57=ON
-           KernelIsMCS:KERNEL_MCS=${arg_MCS} KernelArmHypervisorSupport:ARM_HYPERVISOR_SUPPORT=${arg_HYPERVISOR})
+           KernelIsMCS:KERNEL_MCS=${arg_MCS} KernelArmHypervisorSupport:ARM_HYPERVISOR_SUPPORT=${arg_HYPERVISOR}
+           KernelArmExportVCNTUser:EXPORT_VCNT_USER=ON)
   foreach(var ARCH BOOT NUM_NODES KERNEL_OPTIONS KERNEL_CHECKS MCS)
     set(CPP_SEL4_${var} ${CPP_SEL4_${var}} PARENT_SCOPE)
   endforeach()

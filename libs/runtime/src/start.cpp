@@ -29,7 +29,12 @@ namespace tls {
 [[gnu::weak]] void set_console(void (*write)(const char *data, std::size_t size)) noexcept;
 } // namespace sel4_runtime
 
+namespace {
+const void *the_boot_info_frame = nullptr;
+}
+
 extern "C" [[noreturn]] void sel4_runtime_start(const void *boot_info_frame) {
+    the_boot_info_frame = boot_info_frame;
     if (&sel4_runtime::set_console != nullptr) // stdout and stderr go to the kernel's debug console
         sel4_runtime::set_console([](const char *data, std::size_t size) {
             sel4_runtime::debug_write(std::string_view(data, size));
@@ -47,10 +52,7 @@ namespace sel4_runtime {
 
 void wait_a_moment() noexcept { sel4::sys::yield(); }
 
-[[noreturn]] void root_task_returned(int value) noexcept {
-    sel4::debug::println("cpp-sel4: root task returned {}", value);
-    stop_thread();
-}
+sel4::BootInfo boot_info() noexcept { return sel4::BootInfo(the_boot_info_frame); }
 
 #if __cpp_exceptions
 [[noreturn]] void terminate_handler() noexcept {

@@ -1,15 +1,32 @@
-// gettext, the auxiliary vector, __libc_single_threaded, and floor against glibc's.
+// gettext, the auxiliary vector, __libc_single_threaded, errno, the environment, entropy and
+// assert against glibc's.
 #include <gtest/gtest.h>
 
 #include <sel4/runtime/libc.hpp>
 
-#include <cmath>
-#include <cstdint>
-#include <cstring>
-#include <random>
+#include <sel4/runtime/abort.hpp>
+
+#undef NDEBUG // for glibc's __assert_fail, to compare messages
+#include <assert.h>
+#include <libintl.h>
 #include <sys/auxv.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
 
 #include "../src/c_library.hpp"
+
+// The runtime's fatal() ends a thread on seL4; here it says why on stderr and aborts, for the
+// death tests.
+[[noreturn]] void sel4_runtime::fatal(std::string_view reason, std::string_view detail) noexcept {
+    std::fprintf(stderr, "fatal: %.*s%.*s\n", static_cast<int>(reason.size()), reason.data(),
+                 static_cast<int>(detail.size()), detail.data());
+    std::abort();
+}
 
 namespace {
 
@@ -31,28 +48,51 @@ TEST(OsSurface, SingleThreadedUntilTheRuntimeSaysOtherwise) {
     EXPECT_EQ(cpp_sel4___libc_single_threaded, 0);
 }
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+TEST(OsSurface, ErrnoIsPerThread) {
+    *cpp_sel4___errno_location() = 5;
+    int other = -1;
+    std::thread([&other] {
+        other = *cpp_sel4___errno_location();
+        *cpp_sel4___errno_location() = 7;
+    }).join();
+    EXPECT_EQ(other, 0);
+    EXPECT_EQ(*cpp_sel4___errno_location(), 5);
+}
 
-TEST(OsSurface, FloorMatchesGlibc) {
-    std::mt19937_64 random{77};
-    long mismatches = 0;
-    for (int i = 0; i < 1000000; ++i) {
-        double x;
-        switch (i % 4) {
-        case 0: x = __builtin_bit_cast(double, random()); break;
-        case 1: x = std::ldexp(static_cast<double>(static_cast<std::int64_t>(random())), -static_cast<int>(random() % 70)); break;
-        case 2: x = (static_cast<double>(random() % 2000001) - 1000000.0) / 8.0; break;
-        default: x = std::ldexp(static_cast<double>(static_cast<std::int64_t>(random() >> 10)), -static_cast<int>(random() % 60)); break;
-        }
-        const double ours = cpp_sel4_floor(x), theirs = std::floor(x);
-        if (!(same_bits(ours, theirs) || (std::isnan(ours) && std::isnan(theirs))) && ++mismatches <= 10)
-            ADD_FAILURE() << "floor(" << x << "): glibc " << theirs << ", ours " << ours;
-    }
-    EXPECT_EQ(mismatches, 0);
-    for (double x : {0.0, -0.0, 0.5, -0.5, 1e-320, -1e-320, 1.0, -1.0, -1.5, 4503599627370495.5, -4503599627370495.5,
-                     9007199254740993.0, double{INFINITY}, -double{INFINITY}})
-        EXPECT_TRUE(same_bits(cpp_sel4_floor(x), std::floor(x))) << x;
-    EXPECT_TRUE(std::isnan(cpp_sel4_floor(NAN)));
+TEST(OsSurface, TextDomainBindingsAnswerLikeGlibc) {
+    EXPECT_STREQ(cpp_sel4_bindtextdomain("cpp-sel4-test", "/some/where"), bindtextdomain("cpp-sel4-test", "/some/where"));
+    EXPECT_STREQ(cpp_sel4_bindtextdomain("cpp-sel4-none", nullptr), bindtextdomain("cpp-sel4-none", nullptr));
+    EXPECT_STREQ(cpp_sel4_bind_textdomain_codeset("cpp-sel4-test", "UTF-8"),
+                 bind_textdomain_codeset("cpp-sel4-test", "UTF-8"));
+    EXPECT_EQ(cpp_sel4_bind_textdomain_codeset("cpp-sel4-none", nullptr),
+              bind_textdomain_codeset("cpp-sel4-none", nullptr));
+}
+
+TEST(OsSurface, NoEnvironment) {
+    EXPECT_NE(std::getenv("PATH"), nullptr); // glibc's has it; ours has nothing
+    EXPECT_EQ(cpp_sel4_getenv("PATH"), nullptr);
+    EXPECT_EQ(cpp_sel4_getenv(""), nullptr);
+}
+
+TEST(OsSurface, NoEntropy) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    char buffer[16];
+    *cpp_sel4___errno_location() = 0;
+    EXPECT_EQ(cpp_sel4_getentropy(buffer, sizeof buffer), -1);
+    EXPECT_EQ(*cpp_sel4___errno_location(), ENOSYS);
+    EXPECT_DEATH(cpp_sel4_arc4random(), "fatal: arc4random\\(\\) called, but the program has no entropy source");
+}
+
+TEST(OsSurface, AssertFailureSaysWhatGlibcSays) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    // glibc's message, "<program>: <file>:<line>: <function>: Assertion `<expression>' failed.",
+    // less the program name.
+    EXPECT_DEATH(__assert_fail("x == 1", "main.cpp", 12, "int main()"), "main.cpp:12: int main\\(\\): Assertion `x == 1' failed\\.");
+    EXPECT_DEATH(cpp_sel4___assert_fail("x == 1", "main.cpp", 12, "int main()"),
+                 "fatal: main.cpp:12: int main\\(\\): Assertion `x == 1' failed\\.\n");
+    EXPECT_DEATH(cpp_sel4___assert_fail("ok", "f.c", 3, nullptr), "fatal: f.c:3: Assertion `ok' failed\\.\n");
+    const std::string long_name(1000, 'x');
+    EXPECT_DEATH(cpp_sel4___assert_fail(long_name.c_str(), "f.c", 3, nullptr), "fatal: f.c:3: Assertion `x+\n");
 }
 
 } // namespace

@@ -1,14 +1,10 @@
-// Where a new riscv64 thread starts: pc, sp and the first argument in a0.
+// How a new riscv64 thread starts: the runtime's entry registers, and an undefined instruction.
 #pragma once
 
-#include <sel4/gen/constants.hpp>
+#include <sel4/runtime/arch/thread.hpp>
 
 namespace bindings_test {
-inline void set_entry(sel4::gen::UserContext &regs, sel4::Word pc, sel4::Word stack_top, sel4::Word arg) {
-    regs.pc = pc;
-    regs.sp = stack_top;
-    regs.a0 = arg;
-}
+using sel4_runtime::arch::set_entry;
 
 // An instruction the CPU does not define: a user exception.
 [[noreturn]] inline void undefined_instruction() {

@@ -1,15 +1,10 @@
-// Where a new x86_64 thread starts: rip, rsp (16-byte aligned less the return-address
-// slot, as at a function's entry) and the first argument in rdi.
+// How a new x86_64 thread starts: the runtime's entry registers, and an undefined instruction.
 #pragma once
 
-#include <sel4/gen/constants.hpp>
+#include <sel4/runtime/arch/thread.hpp>
 
 namespace bindings_test {
-inline void set_entry(sel4::gen::UserContext &regs, sel4::Word pc, sel4::Word stack_top, sel4::Word arg) {
-    regs.rip = pc;
-    regs.rsp = stack_top - 8;
-    regs.rdi = arg;
-}
+using sel4_runtime::arch::set_entry;
 
 // An instruction the CPU does not define: a user exception.
 [[noreturn]] inline void undefined_instruction() {

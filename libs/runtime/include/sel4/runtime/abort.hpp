@@ -2,9 +2,12 @@
 // (suspended through its TCB), never a silent spin.
 #pragma once
 
-#include <sel4/ipc_buffer.hpp>
-
 #include <string_view>
+
+namespace sel4 {
+struct IpcBuffer; // <sel4/ipc_buffer.hpp>; declared only, so that the C library surface can
+                  // include this header without the world's generated bindings
+} // namespace sel4
 
 namespace sel4_runtime {
 

@@ -7,8 +7,9 @@
 //
 // The initial thread's stack is 64 KiB unless the program says otherwise with
 // SEL4_ROOT_TASK_STACK_SIZE(bytes); the heap's size is set with SEL4_RUNTIME_HEAP_SIZE
-// (sel4/runtime/heap.hpp). A return from the entry ends with "cpp-sel4: root task
-// returned <value>"; an uncaught exception with "cpp-sel4: aborted: uncaught exception: ..."
+// (sel4/runtime/heap.hpp). A return from the entry is std::exit(value) (src/exit.cpp), which
+// it ends with "cpp-sel4: root task exited with status <value>"; an uncaught exception
+// with "cpp-sel4: aborted: uncaught exception: ..."
 // and a backtrace from where it was thrown; then the thread is suspended.
 #pragma once
 
@@ -16,14 +17,15 @@
 #include <sel4/sel4.hpp>
 
 #include <cstddef>
+#include <cstdlib>
 #if __cpp_exceptions
 #include <exception>
 #endif
 
 namespace sel4_runtime {
 
-// Prints the message a root task's return ends with, and stops the thread.
-[[noreturn]] void root_task_returned(int value) noexcept;
+// The root task's BootInfo, as the kernel gave it.
+sel4::BootInfo boot_info() noexcept;
 
 #if __cpp_exceptions
 // The terminate handler: the uncaught exception's type and what(), and a backtrace.
@@ -39,7 +41,7 @@ template <class Entry> [[noreturn]] void run_root_task(const void *boot_info_fra
 #if __cpp_exceptions
     std::set_terminate(terminate_handler);
 #endif
-    root_task_returned(entry(boot_info));
+    std::exit(entry(boot_info)); // a return from the entry is a return from main
 }
 } // namespace detail
 

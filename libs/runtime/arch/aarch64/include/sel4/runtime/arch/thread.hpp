@@ -1,0 +1,12 @@
+// Where a new aarch64 thread starts: pc, sp and the first argument in x0.
+#pragma once
+
+#include <sel4/gen/constants.hpp>
+
+namespace sel4_runtime::arch {
+inline void set_entry(sel4::gen::UserContext &regs, sel4::Word pc, sel4::Word stack_top, sel4::Word arg) noexcept {
+    regs.pc = pc;
+    regs.sp = stack_top;
+    regs.x0 = arg;
+}
+} // namespace sel4_runtime::arch
