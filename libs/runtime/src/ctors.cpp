@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "handler_list.hpp"
+
 extern "C" {
 extern void (*__preinit_array_start[])();
 extern void (*__preinit_array_end[])();
@@ -27,8 +29,7 @@ struct ExitHandler {
 #ifndef CPP_SEL4_MAX_EXIT_HANDLERS
 #define CPP_SEL4_MAX_EXIT_HANDLERS 64
 #endif
-ExitHandler exit_handlers[CPP_SEL4_MAX_EXIT_HANDLERS];
-std::atomic<std::size_t> exit_handler_count{0};
+HandlerList<ExitHandler, CPP_SEL4_MAX_EXIT_HANDLERS> exit_handlers;
 
 } // namespace
 
@@ -41,20 +42,13 @@ void run_constructors() noexcept {
 
 void run_exit_handlers() noexcept {
     // In the reverse order of registration, as C++ requires.
-    for (std::size_t i = exit_handler_count.exchange(0); i-- > 0;)
-        exit_handlers[i].function(exit_handlers[i].argument);
+    exit_handlers.run_in_reverse([](const ExitHandler &handler) { handler.function(handler.argument); });
 }
 
 } // namespace sel4_runtime
 
 extern "C" int __cxa_atexit(void (*function)(void *), void *argument, void *) {
-    const std::size_t index = sel4_runtime::exit_handler_count.fetch_add(1);
-    if (index >= CPP_SEL4_MAX_EXIT_HANDLERS) {
-        sel4_runtime::exit_handler_count.fetch_sub(1);
-        return -1;
-    }
-    sel4_runtime::exit_handlers[index] = {function, argument};
-    return 0;
+    return sel4_runtime::exit_handlers.add({function, argument}) ? 0 : -1;
 }
 
 // The guard's first byte is 1 once the static is initialised (the compiler's inline fast

@@ -8,8 +8,9 @@
 #include <sel4/sel4.hpp>
 
 #include <atomic>
-#include <cstddef>
 #include <cstdint>
+
+#include "handler_list.hpp"
 
 namespace sel4_runtime {
 
@@ -37,8 +38,7 @@ void claim_exit() noexcept {
 #ifndef CPP_SEL4_MAX_QUICK_EXIT_HANDLERS
 #define CPP_SEL4_MAX_QUICK_EXIT_HANDLERS 32 // C's minimum
 #endif
-void (*quick_exit_handlers[CPP_SEL4_MAX_QUICK_EXIT_HANDLERS])();
-std::atomic<std::size_t> quick_exit_handler_count{0};
+HandlerList<void (*)(), CPP_SEL4_MAX_QUICK_EXIT_HANDLERS> quick_exit_handlers;
 
 } // namespace
 
@@ -65,8 +65,7 @@ int atexit(void (*function)()) noexcept {
 [[noreturn]] void quick_exit(int status) noexcept {
     using namespace sel4_runtime;
     claim_exit();
-    for (std::size_t i = quick_exit_handler_count.exchange(0); i-- > 0;)
-        quick_exit_handlers[i]();
+    quick_exit_handlers.run_in_reverse([](void (*handler)()) { handler(); });
     end(status);
 }
 
@@ -79,13 +78,4 @@ int atexit(void (*function)()) noexcept {
 
 // glibc's <stdlib.h> declares this one extern "C++" (with the C symbol name), for C++'s
 // overloads on the handler's language linkage.
-int at_quick_exit(void (*function)()) noexcept {
-    using namespace sel4_runtime;
-    const std::size_t index = quick_exit_handler_count.fetch_add(1);
-    if (index >= CPP_SEL4_MAX_QUICK_EXIT_HANDLERS) {
-        quick_exit_handler_count.fetch_sub(1);
-        return -1;
-    }
-    quick_exit_handlers[index] = function;
-    return 0;
-}
+int at_quick_exit(void (*function)()) noexcept { return sel4_runtime::quick_exit_handlers.add(function) ? 0 : -1; }
