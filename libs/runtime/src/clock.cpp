@@ -32,6 +32,12 @@ const Counter &counter() noexcept {
 
 constexpr std::uint64_t ns_per_s = 1000000000;
 
+// Every clock the runtime has is the steady one.
+bool known_clock(clockid_t clock) noexcept {
+    return clock == CLOCK_REALTIME || clock == CLOCK_MONOTONIC || clock == CLOCK_MONOTONIC_RAW ||
+           clock == CLOCK_BOOTTIME;
+}
+
 timespec to_timespec(std::uint64_t ns) noexcept {
     return {static_cast<time_t>(ns / ns_per_s), static_cast<long>(ns % ns_per_s)};
 }
@@ -45,12 +51,12 @@ std::uint64_t steady_now_ns() noexcept {
 }
 
 bool steady_deadline(clockid_t clock, const timespec &absolute, std::uint64_t &deadline_ns) noexcept {
-    if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_MONOTONIC_RAW && clock != CLOCK_BOOTTIME)
+    if (!known_clock(clock))
         return false;
     deadline_ns = absolute.tv_sec < 0 ? 0
                                       : static_cast<std::uint64_t>(absolute.tv_sec) * ns_per_s +
                                             static_cast<std::uint64_t>(absolute.tv_nsec);
-    return true; // every clock here is the steady one
+    return true;
 }
 
 } // namespace sel4_runtime
@@ -58,8 +64,7 @@ bool steady_deadline(clockid_t clock, const timespec &absolute, std::uint64_t &d
 extern "C" {
 
 int clock_gettime(clockid_t clock, timespec *time) noexcept {
-    std::uint64_t unused = 0;
-    if (!sel4_runtime::steady_deadline(clock, timespec{}, unused)) {
+    if (!sel4_runtime::known_clock(clock)) {
         errno = EINVAL;
         return -1;
     }
@@ -68,14 +73,13 @@ int clock_gettime(clockid_t clock, timespec *time) noexcept {
 }
 
 int clock_getres(clockid_t clock, timespec *resolution) noexcept {
-    std::uint64_t unused = 0;
-    if (!sel4_runtime::steady_deadline(clock, timespec{}, unused)) {
+    if (!sel4_runtime::known_clock(clock)) {
         errno = EINVAL;
         return -1;
     }
-    if (resolution != nullptr)
-        *resolution = {0, static_cast<long>((sel4_runtime::ns_per_s + sel4_runtime::counter().frequency - 1) /
-                                            sel4_runtime::counter().frequency)};
+    const std::uint64_t frequency = sel4_runtime::counter().frequency;
+    if (resolution != nullptr) // one tick, rounded up to whole nanoseconds
+        *resolution = {0, static_cast<long>((sel4_runtime::ns_per_s + frequency - 1) / frequency)};
     return 0;
 }
 
