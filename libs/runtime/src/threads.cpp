@@ -77,12 +77,21 @@ thread_local Thread *current = nullptr; // nullptr on the initial thread
 
 Thread &self() noexcept { return current != nullptr ? *current : initial_thread; }
 
-// A lock for the runtime's short critical sections; the holder may be preempted on this core.
+// A lock for the runtime's short critical sections (no system calls inside). A waiter spins
+// on the word, without entering the kernel (whose lock every core's system calls take), and
+// yields only now and then, for a holder preempted on its own core.
 class SpinLock {
 public:
     void lock() noexcept {
+        constexpr int spins_per_yield = 256;
         while (__atomic_exchange_n(&held_, 1, __ATOMIC_ACQUIRE) != 0)
-            sel4::sys::yield();
+            for (int spin = 0; __atomic_load_n(&held_, __ATOMIC_RELAXED) != 0; ++spin) {
+                if (spin == spins_per_yield) {
+                    sel4::sys::yield();
+                    spin = 0;
+                }
+                arch::relax();
+            }
     }
     void unlock() noexcept { __atomic_store_n(&held_, 0, __ATOMIC_RELEASE); }
 
@@ -289,6 +298,7 @@ int futex_wait(const std::uint32_t *word, std::uint32_t expected, const std::uin
 
 int futex_wake(const std::uint32_t *word, int count) noexcept {
     int woken = 0;
+    Thread *to_signal = nullptr; // the dequeued waiters, linked through next_waiter
     queue_lock.lock();
     for (Thread **link = &waiters; *link != nullptr && woken < count;) {
         Thread &waiter = **link;
@@ -298,10 +308,18 @@ int futex_wake(const std::uint32_t *word, int count) noexcept {
         }
         *link = waiter.next_waiter;
         waiter.waiting_on = nullptr;
-        sel4::cap::Notification(waiter.badged_notification).signal();
+        waiter.next_waiter = to_signal;
+        to_signal = &waiter;
         ++woken;
     }
     queue_lock.unlock();
+    // Signalled outside the lock, which every waiting and waking thread takes: a dequeued
+    // waiter stays blocked (or, after its deadline, waits) for exactly this signal.
+    while (to_signal != nullptr) {
+        Thread &waiter = *to_signal;
+        to_signal = waiter.next_waiter;
+        sel4::cap::Notification(waiter.badged_notification).signal();
+    }
     return woken;
 }
 

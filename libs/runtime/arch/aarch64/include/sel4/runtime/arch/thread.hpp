@@ -9,4 +9,7 @@ inline void set_entry(sel4::gen::UserContext &regs, sel4::Word pc, sel4::Word st
     regs.sp = stack_top;
     regs.x0 = arg;
 }
+
+// A hint, while spinning on a lock word, that this core waits.
+inline void relax() noexcept { asm volatile("yield" ::: "memory"); }
 } // namespace sel4_runtime::arch

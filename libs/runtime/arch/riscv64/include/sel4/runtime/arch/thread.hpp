@@ -13,4 +13,7 @@ inline void set_entry(sel4::gen::UserContext &regs, sel4::Word pc, sel4::Word st
     regs.a0 = arg;
     regs.gp = reinterpret_cast<sel4::Word>(sel4_runtime_global_pointer);
 }
+
+// A hint, while spinning on a lock word, that this core waits (the base ISA has none).
+inline void relax() noexcept { asm volatile("" ::: "memory"); }
 } // namespace sel4_runtime::arch

@@ -10,4 +10,7 @@ inline void set_entry(sel4::gen::UserContext &regs, sel4::Word pc, sel4::Word st
     regs.rsp = stack_top - 8;
     regs.rdi = arg;
 }
+
+// A hint, while spinning on a lock word, that this core waits.
+inline void relax() noexcept { __builtin_ia32_pause(); }
 } // namespace sel4_runtime::arch
