@@ -34,6 +34,8 @@ namespace {
 constexpr sel4::Word page_size = sel4::Word{1} << sel4::gen::PageBits;
 constexpr sel4::Word priority = 255; // the root task's own
 constexpr std::size_t max_keys = 64;
+// glibc's PTHREAD_STACK_MIN is a sysconf call; this is its value on these ABIs.
+constexpr std::size_t min_stack_size = 16384;
 #if CPP_SEL4_CONFIG_KERNEL_MCS
 constexpr sel4::Word time_slice_us = 5000; // budget = period: round-robin at this slice
 #endif
@@ -365,7 +367,7 @@ int pthread_attr_init(pthread_attr_t *attr) noexcept {
 }
 int pthread_attr_destroy(pthread_attr_t *) noexcept { return 0; }
 int pthread_attr_setstacksize(pthread_attr_t *attr, std::size_t size) noexcept {
-    if (size < static_cast<std::size_t>(PTHREAD_STACK_MIN))
+    if (size < sel4_runtime::min_stack_size)
         return EINVAL;
     attributes(attr).stack_size = size;
     return 0;
@@ -381,8 +383,50 @@ int pthread_attr_setdetachstate(pthread_attr_t *attr, int state) noexcept {
     return 0;
 }
 
+#if defined(__riscv) && CPP_SEL4_CONFIG_MAX_NUM_NODES > 1
+namespace {
+// seL4 16.0.0 on riscv64 SMP loses some of the IPIs that tell a core to reschedule after
+// another core woke one of its threads (the IPI finds no request and the kernel reports
+// "Spurious interrupt!"; see ipi_send_target and ackInterrupt in its src/arch/riscv). An idle
+// core then never runs the woken thread. A thread at priority 0 that yields, one on every
+// core, keeps each core choosing its next thread, so a woken thread runs at once.
+void *keep_choosing(void *) {
+    for (;;)
+        sel4::sys::yield();
+}
+
+void start_schedulers() noexcept {
+    const unsigned nodes = static_cast<unsigned>(sel4_runtime::boot_info().num_nodes());
+    for (unsigned core = 0; core < nodes; ++core) {
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, sel4_runtime::min_stack_size);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_t thread;
+        if (pthread_create(&thread, &attr, keep_choosing, nullptr) != 0)
+            sel4_runtime::fatal("could not start the riscv64 rescheduling threads");
+        cpu_set_t cores;
+        CPU_ZERO(&cores);
+        CPU_SET(core, &cores);
+        sched_param lowest{};
+        lowest.sched_priority = 0;
+        if (pthread_setaffinity_np(thread, sizeof cores, &cores) != 0 ||
+            pthread_setschedparam(thread, SCHED_OTHER, &lowest) != 0)
+            sel4_runtime::fatal("could not place the riscv64 rescheduling threads");
+    }
+}
+} // namespace
+#endif
+
 int pthread_create(pthread_t *out, const pthread_attr_t *attr, void *(*start)(void *), void *argument) noexcept {
     using namespace sel4_runtime;
+#if defined(__riscv) && CPP_SEL4_CONFIG_MAX_NUM_NODES > 1
+    static bool schedulers_started = false; // only the creating thread runs until they are
+    if (!schedulers_started) {
+        schedulers_started = true;
+        start_schedulers();
+    }
+#endif
     const std::size_t stack_size =
         tls::align_up(attr != nullptr ? attributes(attr).stack_size : CPP_SEL4_THREAD_STACK_SIZE, page_size);
     set_multi_threaded();
