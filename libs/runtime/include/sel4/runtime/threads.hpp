@@ -12,7 +12,8 @@
 // sets another) under an unmapped guard page. Their objects come from the root task's
 // allocator, which owns the BootInfo's untypeds and empty slots once a thread exists.
 // Waits with a timeout, and sleep_for, yield until their deadline: a root task has no timer
-// device. pthread_exit does not unwind the thread's stack.
+// device. pthread_exit does not unwind the thread's stack. On riscv64 SMP, the first thread
+// created also starts a priority-0 thread per core that yields (src/threads.cpp says why).
 #pragma once
 
 #include <sel4/alloc/allocator.hpp>
