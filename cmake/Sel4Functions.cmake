@@ -1,0 +1,148 @@
+# The functions that build seL4 programs and boot them: what cpp-sel4's own tests use and what
+# its installed package gives a user's project (one implementation for both).
+#   add_sel4_root_task(<target> <sources>...)
+#   sel4_embed_symbols(<target>)
+#   sel4_image(<name> ROOT_TASK <target> [OUTPUT <file>])
+#   sel4_qemu_run(<name> IMAGE <image> [QEMU_ARGS <arg>...])
+#   add_sel4_qemu_test(NAME <area>.<name> ROOT_TASK <target> | IMAGE <image> ...)
+# They rely on the world's definition (Sel4WorldDefinition.cmake), its kernel (Sel4Kernel.cmake)
+# and on these variables: CPP_SEL4_IMAGE_TOOL, CPP_SEL4_QEMU_RUNNER, CPP_SEL4_EMBED_SYMBOLS
+# (the host tools), CPP_SEL4_HOST_TOOLS_TARGET (the target that builds them, if any),
+# CPP_SEL4_LOADER_TARGET (the kernel loader, on worlds that boot through it) and
+# CPP_SEL4_SCRIPTS_DIR (scripts/ beside this file).
+include_guard(GLOBAL)
+
+# Static libraries that need each other (the runtime and the toolchain's C++ libraries)
+# are linked as a group: $<LINK_GROUP:RESCAN,...>.
+foreach(language C CXX)
+  set(CMAKE_${language}_LINK_GROUP_USING_RESCAN "LINKER:--start-group" "LINKER:--end-group")
+  set(CMAKE_${language}_LINK_GROUP_USING_RESCAN_SUPPORTED TRUE)
+endforeach()
+
+# add_sel4_root_task(<target> <sources>...): a static root-task executable for this world.
+# Link it with a runtime variant (cpp-sel4::root-task, -no-exceptions, -minimal).
+function(add_sel4_root_task target)
+  add_executable(${target} ${ARGN})
+  target_link_libraries(${target} PRIVATE gcc)
+  if(CPP_SEL4_KERNEL_FOUND)
+    set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${SEL4_GEN_CONFIG})
+  endif()
+endfunction()
+
+# sel4_embed_symbols(<target>): after each link, writes the target's function symbols into
+# its .cpp_sel4_symbols section (the target links runtime-symbols), for symbolized backtraces
+# on the device.
+function(sel4_embed_symbols target)
+  if(CPP_SEL4_HOST_TOOLS_TARGET)
+    add_dependencies(${target} ${CPP_SEL4_HOST_TOOLS_TARGET})
+  endif()
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND ${CPP_SEL4_EMBED_SYMBOLS} --elf $<TARGET_FILE:${target}>
+    COMMENT "Embedding the symbol table of ${target}")
+endfunction()
+
+# sel4_image(<name> ROOT_TASK <target> [OUTPUT <file>]): the target <name> makes what QEMU
+# boots: on a loader world the kernel loader with the kernel, the root task and the device
+# tree attached (OUTPUT, default <name>.img); on x86_64 the multiboot pair, the kernel as a
+# 32-bit ELF (OUTPUT, default <name>.elf32) and the root task as its module. sel4-image
+# refuses a root task the kernel could not boot. The target's property SEL4_QEMU_BOOT_ARGS
+# holds QEMU's arguments that boot it.
+function(sel4_image name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ROOT_TASK;OUTPUT" "")
+  if(NOT arg_ROOT_TASK)
+    message(FATAL_ERROR "sel4_image(${name}): ROOT_TASK <target> is required")
+  endif()
+  set(root_task $<TARGET_FILE:${arg_ROOT_TASK}>)
+  set(depends ${arg_ROOT_TASK} ${CPP_SEL4_IMAGE_TOOL} ${SEL4_KERNEL_ELF} ${SEL4_GEN_CONFIG})
+  set(tool_args --kernel ${SEL4_KERNEL_ELF} --kernel-config ${SEL4_GEN_CONFIG} --dtb ${SEL4_DTB} --root-task ${root_task}) # TRANSITION
+  if(CPP_SEL4_BOOT STREQUAL "loader")
+    if(NOT arg_OUTPUT)
+      set(arg_OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/${name}.img)
+    endif()
+    list(APPEND tool_args --loader $<TARGET_FILE:${CPP_SEL4_LOADER_TARGET}>)
+    list(APPEND depends ${CPP_SEL4_LOADER_TARGET} ${SEL4_DTB})
+    set(boot -kernel ${arg_OUTPUT})
+    set(what "Attaching seL4 and ${arg_ROOT_TASK} to the kernel loader")
+  else()
+    if(NOT arg_OUTPUT)
+      set(arg_OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/${name}.elf32)
+    endif()
+    set(boot -kernel ${arg_OUTPUT} -initrd ${root_task})
+    set(what "Checking ${arg_ROOT_TASK} and converting seL4 to elf32 for multiboot")
+  endif()
+  set(command ${CPP_SEL4_IMAGE_TOOL} ${tool_args} -o ${arg_OUTPUT})
+  if(NOT CPP_SEL4_BOOT STREQUAL "loader") # TRANSITION
+    set(command ${CMAKE_OBJCOPY} -O elf32-i386 ${SEL4_KERNEL_ELF} ${arg_OUTPUT})
+  endif()
+  add_custom_command(OUTPUT ${arg_OUTPUT}
+    COMMAND ${command}
+    DEPENDS ${depends}
+    COMMENT "${what}")
+  add_custom_target(${name} ALL DEPENDS ${arg_OUTPUT})
+  if(CPP_SEL4_HOST_TOOLS_TARGET)
+    add_dependencies(${name} ${CPP_SEL4_HOST_TOOLS_TARGET})
+  endif()
+  set_target_properties(${name} PROPERTIES SEL4_IMAGE_FILE ${arg_OUTPUT} SEL4_QEMU_BOOT_ARGS "${boot}")
+endfunction()
+
+# sel4_qemu_run(<name> IMAGE <image> [QEMU_ARGS <arg>...]): the target <name> boots the image
+# made by sel4_image in QEMU, with the serial console on the terminal (Ctrl-C quits).
+function(sel4_qemu_run name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "IMAGE" "QEMU_ARGS")
+  if(NOT arg_IMAGE)
+    message(FATAL_ERROR "sel4_qemu_run(${name}): IMAGE <sel4_image target> is required")
+  endif()
+  add_custom_target(${name}
+    COMMAND ${CPP_SEL4_QEMU_COMMAND} ${arg_QEMU_ARGS} $<TARGET_GENEX_EVAL:${arg_IMAGE},$<TARGET_PROPERTY:${arg_IMAGE},SEL4_QEMU_BOOT_ARGS>>
+    USES_TERMINAL COMMAND_EXPAND_LISTS
+    COMMENT "Booting ${arg_IMAGE} on seL4 in QEMU (Ctrl-C quits)")
+  add_dependencies(${name} ${arg_IMAGE})
+endfunction()
+
+# sel4_skipped_test(<name>): a test that reports itself skipped, naming the missing kernel.
+function(sel4_skipped_test name)
+  add_test(NAME ${name} COMMAND sh -c "echo \"SKIPPED: $1\"; exit 77" sh "${CPP_SEL4_KERNEL_MISSING_MESSAGE}")
+  set_tests_properties(${name} PROPERTIES SKIP_RETURN_CODE 77 LABELS qemu)
+endfunction()
+
+# add_sel4_qemu_test(NAME <area>.<name> ROOT_TASK <target> | IMAGE <image> [TIMEOUT <s>]
+#                    [SUCCESS <line>] [EXPECT_FAILURE <regex>] [WRAPPER <command>...])
+# Boots the root task (through an image of its own) or an image made by sel4_image in QEMU
+# under sel4-qemu-run. The test passes on the program's success line "cpp-sel4: test passed"
+# (or on SUCCESS, e.g. the runtime's "cpp-sel4: root task exited with status 0"). With
+# EXPECT_FAILURE the runner must instead fail with a reason matching <regex>, within the
+# timeout, and leave no QEMU behind. A WRAPPER command runs the runner (its arguments follow
+# the wrapper's) and checks more. Without a kernel the test is reported as skipped.
+function(add_sel4_qemu_test)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;ROOT_TASK;IMAGE;TIMEOUT;SUCCESS;EXPECT_FAILURE" "WRAPPER")
+  if(NOT arg_NAME MATCHES "^[a-z0-9-]+\\.[a-z0-9-]+$")
+    message(FATAL_ERROR "On-target test name '${arg_NAME}' is not of the form <area>.<name>")
+  endif()
+  if(NOT arg_TIMEOUT)
+    set(arg_TIMEOUT 60)
+  endif()
+
+  if(NOT CPP_SEL4_KERNEL_FOUND)
+    sel4_skipped_test(${arg_NAME})
+    return()
+  endif()
+
+  if(NOT arg_IMAGE)
+    set(arg_IMAGE ${arg_NAME}-image)
+    sel4_image(${arg_IMAGE} ROOT_TASK ${arg_ROOT_TASK})
+  endif()
+  set(boot ${CPP_SEL4_QEMU_COMMAND} $<TARGET_GENEX_EVAL:${arg_IMAGE},$<TARGET_PROPERTY:${arg_IMAGE},SEL4_QEMU_BOOT_ARGS>>)
+  set(run ${CPP_SEL4_QEMU_RUNNER} --timeout ${arg_TIMEOUT})
+  if(arg_SUCCESS)
+    list(APPEND run --success ${arg_SUCCESS})
+  endif()
+  if(arg_EXPECT_FAILURE)
+    add_test(NAME ${arg_NAME}
+      COMMAND sh ${CPP_SEL4_SCRIPTS_DIR}/expect-failure.sh "${arg_EXPECT_FAILURE}" ${arg_TIMEOUT} ${run} -- ${boot}
+      COMMAND_EXPAND_LISTS)
+  else()
+    add_test(NAME ${arg_NAME} COMMAND ${arg_WRAPPER} ${run} -- ${boot} COMMAND_EXPAND_LISTS)
+  endif()
+  math(EXPR ctest_timeout "${arg_TIMEOUT} + 30")
+  set_tests_properties(${arg_NAME} PROPERTIES LABELS qemu TIMEOUT ${ctest_timeout})
+endfunction()

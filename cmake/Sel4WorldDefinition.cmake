@@ -1,0 +1,50 @@
+# A world is a kernel configuration on a machine (see README, "Worlds"). This file loads the
+# definition of world CPP_SEL4_WORLD from worlds/<world>.cmake beside it: its arch, how it
+# boots, the kernel options it needs and QEMU's command line. Shared by cpp-sel4's own build
+# and by its installed package.
+include_guard(GLOBAL)
+
+set(CPP_SEL4_COMMON_KERNEL_OPTIONS
+    KernelVerificationBuild=OFF KernelDebugBuild=ON KernelPrinting=ON)
+set(CPP_SEL4_COMMON_KERNEL_CHECKS
+    KernelVerificationBuild:VERIFICATION_BUILD=OFF KernelDebugBuild:DEBUG_BUILD=ON
+    KernelPrinting:PRINTING=ON)
+
+# Called by worlds/<world>.cmake.
+#   ARCH            the target architecture (x86_64, aarch64, riscv64)
+#   BOOT            multiboot (QEMU loads kernel and root task) or loader (our kernel loader)
+#   KERNEL_OPTIONS  the seL4 build options of this world, as users pass them
+#   CHECKS          Option:GEN_CONFIG_KEY=value, checked against the installed kernel
+#   NODES           the kernel's KernelMaxNumNodes (default 1); the QEMU machine needs as many CPUs
+function(cpp_sel4_define_world)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "ARCH;BOOT;NODES" "KERNEL_OPTIONS;CHECKS")
+  if(NOT arg_NODES)
+    set(arg_NODES 1)
+  endif()
+  set(CPP_SEL4_ARCH ${arg_ARCH} PARENT_SCOPE)
+  set(CPP_SEL4_BOOT ${arg_BOOT} PARENT_SCOPE)
+  set(CPP_SEL4_NUM_NODES ${arg_NODES} PARENT_SCOPE)
+  set(CPP_SEL4_KERNEL_OPTIONS ${arg_KERNEL_OPTIONS} ${CPP_SEL4_COMMON_KERNEL_OPTIONS} KernelMaxNumNodes=${arg_NODES}
+      PARENT_SCOPE)
+  set(CPP_SEL4_KERNEL_CHECKS ${arg_CHECKS} ${CPP_SEL4_COMMON_KERNEL_CHECKS} KernelMaxNumNodes:MAX_NUM_NODES=${arg_NODES}
+      PARENT_SCOPE)
+  if("KernelIsMCS:KERNEL_MCS=ON" IN_LIST arg_CHECKS)
+    set(CPP_SEL4_MCS ON PARENT_SCOPE)
+  else()
+    set(CPP_SEL4_MCS OFF PARENT_SCOPE)
+  endif()
+endfunction()
+
+set(world_file ${CMAKE_CURRENT_LIST_DIR}/worlds/${CPP_SEL4_WORLD}.cmake)
+if(NOT EXISTS ${world_file})
+  file(GLOB known RELATIVE ${CMAKE_CURRENT_LIST_DIR}/worlds ${CMAKE_CURRENT_LIST_DIR}/worlds/*.cmake)
+  string(REPLACE ".cmake" "" known "${known}")
+  message(FATAL_ERROR "Unknown world '${CPP_SEL4_WORLD}'. Known worlds: host ${known}")
+endif()
+include(${world_file})
+if(NOT CPP_SEL4_TOOLCHAIN_ARCH STREQUAL CPP_SEL4_ARCH)
+  message(FATAL_ERROR "World ${CPP_SEL4_WORLD} targets ${CPP_SEL4_ARCH}, but the toolchain file is for "
+                      "'${CPP_SEL4_TOOLCHAIN_ARCH}'. Configure with the preset (cmake --preset ${CPP_SEL4_WORLD}) "
+                      "or with the toolchain file installed for this world")
+endif()
+string(JOIN " " CPP_SEL4_KERNEL_OPTIONS_TEXT ${CPP_SEL4_KERNEL_OPTIONS})
