@@ -1,0 +1,47 @@
+# The docs.api test: builds the docs target of BUILD_DIR, which fails on any Doxygen warning.
+# Doxygen checks the names of a header only when the header itself is documented (a file
+# comment with @file), and says nothing of a header that is not; so this also checks that
+# every header under HEADER_DIRS has its page in the reference's tag file TAG_FILE, and
+# that the main page exists. Headers under EXCLUDED_DIRS are not in the reference.
+cmake_minimum_required(VERSION 3.25)
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target docs RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "docs.api: building the docs target failed (the Doxygen warnings are above)")
+endif()
+get_filename_component(html_dir ${TAG_FILE} DIRECTORY)
+if(NOT EXISTS ${html_dir}/index.html)
+  message(FATAL_ERROR "docs.api: the reference has no main page, ${html_dir}/index.html")
+endif()
+
+# <compound kind="file"> <name>bootinfo.hpp</name> <path>/.../include/sel4/</path>
+file(READ ${TAG_FILE} tags)
+string(REGEX MATCHALL "<compound kind=\"file\">[ \n]*<name>[^<]*</name>[ \n]*<path>[^<]*</path>" entries "${tags}")
+set(documented "")
+foreach(entry IN LISTS entries)
+  string(REGEX REPLACE ".*<name>([^<]*)</name>[ \n]*<path>([^<]*)</path>" "\\2\\1" file "${entry}")
+  list(APPEND documented ${file})
+endforeach()
+set(headers "")
+foreach(dir IN LISTS HEADER_DIRS)
+  file(GLOB_RECURSE found ${dir}/*.hpp)
+  list(APPEND headers ${found})
+endforeach()
+foreach(dir IN LISTS EXCLUDED_DIRS)
+  list(FILTER headers EXCLUDE REGEX "^${dir}/")
+endforeach()
+list(LENGTH headers count)
+if(count EQUAL 0)
+  message(FATAL_ERROR "docs.api: no headers under ${HEADER_DIRS}")
+endif()
+set(undocumented "")
+foreach(header IN LISTS headers)
+  if(NOT header IN_LIST documented)
+    list(APPEND undocumented ${header})
+  endif()
+endforeach()
+if(undocumented)
+  list(JOIN undocumented "\n  " undocumented)
+  message(FATAL_ERROR "docs.api: headers with no file documentation (/// @file), whose names Doxygen "
+                      "therefore did not check:\n  ${undocumented}")
+endif()
+message(STATUS "docs.api: ${count} headers documented, no warnings: ${html_dir}/index.html")
