@@ -4,12 +4,13 @@
 // sel4_runtime::print_backtrace() prints the caller's stack in a compact format; with
 // runtime-symbols linked the device names each frame's function itself, and sel4-symbolize on
 // the host adds files and lines. An exception nobody catches ends the program with its type,
-// its what() and a backtrace from where it was thrown.
+// its what() and a backtrace from where it was thrown. (It prints with printf: iostreams would
+// add some thousand functions to the symbol table the device carries.)
 #include <sel4/runtime/abort.hpp>
 #include <sel4/runtime/root_task.hpp>
 
 #include <exception>
-#include <iostream>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -30,7 +31,7 @@ private:
 // Says when it goes: destructors run while an exception unwinds the stack.
 struct Resource {
     const char *name;
-    ~Resource() { std::cout << "released " << name << '\n'; }
+    ~Resource() { std::printf("released %s\n", name); }
 };
 
 int parse_setting(const std::string &key, int line) {
@@ -52,11 +53,11 @@ void load_configuration() {
 
 // Prints an exception and the ones nested in it.
 void print_nested(const std::exception &error, int depth = 0) {
-    std::cout << std::string(depth * 2, ' ') << error.what() << '\n';
+    std::printf("%*s%s\n", depth * 2, "", error.what());
     try {
         std::rethrow_if_nested(error);
     } catch (const ConfigError &cause) {
-        std::cout << std::string(depth * 2 + 2, ' ') << cause.what() << " at line " << cause.line() << '\n';
+        std::printf("%*s%s at line %d\n", depth * 2 + 2, "", cause.what(), cause.line());
     } catch (const std::exception &cause) {
         print_nested(cause, depth + 1);
     }
@@ -92,10 +93,10 @@ int exceptions_main(const sel4::BootInfo &) {
     try {
         std::rethrow_exception(from_worker);
     } catch (const std::out_of_range &error) {
-        std::cout << "caught on the root thread: " << error.what() << '\n';
+        std::printf("caught on the root thread: %s\n", error.what());
     }
 
-    std::cout << "a backtrace, with the device's own function names:" << std::endl;
+    std::printf("a backtrace, with the device's own function names:\n");
     nested_call();
     return 0;
 }
