@@ -1,22 +1,25 @@
-// A small formatter with no heap and no C library, for the debug console and logs:
-// sel4::fmt::format_to(out, "retyped {} objects at {:#x}", n, paddr), where out is
-// any callable taking a char.
-//
-// Replacement fields: {} (decimal for integers), {:x} / {:#x} (hex, with 0x),
-// {:b} / {:#b} (binary), {:c} (a character). Arguments: integers, enums, bool, char,
-// const char *, std::string_view, pointers (printed as hex). "{{" and "}}" print
-// braces; a field with no argument left prints "{?}".
+/// @file
+/// A small formatter with no heap and no C library, for the debug console and logs:
+/// `sel4::fmt::format_to(out, "retyped {} objects at {:#x}", n, paddr)`, where `out` is
+/// any callable taking a char.
+///
+/// Replacement fields: `{}` (decimal for integers), `{:x}` / `{:#x}` (hex, with 0x),
+/// `{:b}` / `{:#b}` (binary), `{:c}` (a character). Arguments: integers, enums, bool, char,
+/// `const char *`, std::string_view, pointers (printed as hex). `{{` and `}}` print
+/// braces; a field with no argument left prints `{?}`.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
 
+/// The formatter of sel4/format.hpp, beneath sel4::debug.
 namespace sel4::fmt {
 
+/// A replacement field's format spec, `{:#x}`.
 struct Spec {
-    char type = 0; // 0, 'x', 'b', 'c', 'd'
-    bool alternate = false;
+    char type = 0;          ///< The presentation: 0 (the default), 'x', 'b', 'c' or 'd'.
+    bool alternate = false; ///< `#`: a 0x or 0b prefix for hex and binary.
 };
 
 namespace detail {
@@ -109,6 +112,12 @@ template <class Out> std::string_view put_until_field(Out &out, std::string_view
 
 } // namespace detail
 
+/// Writes `format` to `out` (one call of `out(char)` per character), its replacement fields
+/// replaced by `args` in order.
+///
+/// An argument of a type it cannot print is a compile-time error. Fields beyond the
+/// arguments print as `{?}`, arguments beyond the fields are ignored, and an integer with an
+/// unknown presentation prints in decimal. It throws only what `out` throws.
 template <class Out, class... Args> void format_to(Out &&out, std::string_view format, const Args &...args) {
     Spec spec;
     bool found = false;

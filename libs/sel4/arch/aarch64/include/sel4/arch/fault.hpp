@@ -1,5 +1,6 @@
-// The aarch64 fault types beyond the common ones: those of a hypervisor kernel's
-// virtual CPUs.
+/// @file
+/// The aarch64 fault types beyond the common ones: those of a hypervisor kernel's
+/// virtual CPUs.
 #pragma once
 
 #include <sel4/config.hpp>
@@ -13,18 +14,25 @@
 
 namespace sel4::fault {
 
+/// A guest completed a virtual interrupt that asked for maintenance.
 struct VgicMaintenance {
-    std::uintptr_t idx;
+    std::uintptr_t idx; ///< The index of the interrupt's list register.
 };
+/// A guest executed an instruction that traps to the hypervisor.
 struct VcpuFault {
-    std::uintptr_t hsr;
+    std::uintptr_t hsr; ///< Its syndrome (HSR, ESR_EL2).
 };
+/// A virtual private peripheral interrupt of a VCPU fired (the virtual timer's).
 struct VppiEvent {
-    std::uintptr_t irq;
+    std::uintptr_t irq; ///< The interrupt's number.
 };
+/// The arch's alternatives of Fault, each after a comma.
 #define CPP_SEL4_ARCH_FAULT_TYPES , VgicMaintenance, VcpuFault, VppiEvent
 
+/// The decoding of the arch's fault types.
 namespace arch {
+/// The arch fault that a message with label `label` and message registers `mr` reports,
+/// as a `Fault`; nullopt if `label` is not one of the arch's faults.
 template <class Fault> std::optional<Fault> decode(std::uintptr_t label, const std::uintptr_t *mr) noexcept {
     using Tag = gen::seL4_Fault::Tag;
     switch (static_cast<Tag>(label)) {

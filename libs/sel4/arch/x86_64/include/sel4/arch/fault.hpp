@@ -1,4 +1,5 @@
-// x86_64 has only the common fault types.
+/// @file
+/// x86_64 has only the common fault types.
 #pragma once
 
 #include <sel4/detail/no_arch_faults.hpp>
