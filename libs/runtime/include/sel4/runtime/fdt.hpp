@@ -1,6 +1,7 @@
-// A small reader of flattened device trees (the devicetree specification's DTB format), for
-// the few facts the runtime needs from the tree seL4 passes in the BootInfo. Every read is
-// bounds-checked: a malformed tree gives nullopt, never a fault.
+/// @file
+/// A small reader of flattened device trees (the devicetree specification's DTB format), for
+/// the few facts the runtime needs from the tree seL4 passes in the BootInfo. Every read is
+/// bounds-checked: a malformed tree gives nullopt, never a fault.
 #pragma once
 
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include <span>
 #include <string_view>
 
+/// Reading flattened device trees (sel4/runtime/fdt.hpp).
 namespace sel4_runtime::fdt {
 
 namespace detail {
@@ -33,7 +35,12 @@ inline bool names_match(std::string_view name, std::string_view component) noexc
 }
 } // namespace detail
 
-// The value of property `property` of the node at `path` ("/cpus"; "/" for the root).
+/// The value of property `property` of the node at `path` in `tree`, a DTB.
+///
+/// `path` is absolute ("/cpus"; "/" for the root). A component with a unit address
+/// ("cpu@0") names that node; one without ("cpu") also names nodes with any unit address,
+/// and then the first in the tree that has the property answers. Nullopt when no node has
+/// it, when `path` is not absolute, or when the tree is malformed.
 inline std::optional<std::span<const std::byte>> find_property(std::span<const std::byte> tree, std::string_view path,
                                                                std::string_view property) noexcept {
     enum : std::uint32_t { begin_node = 1, end_node = 2, prop = 3, nop = 4, end = 9 };
@@ -105,7 +112,8 @@ inline std::optional<std::span<const std::byte>> find_property(std::span<const s
     }
 }
 
-// A property holding one 32-bit cell.
+/// The value of a property that holds one 32-bit cell, as find_property() finds it; nullopt
+/// also when the value is not 4 bytes.
 inline std::optional<std::uint32_t> find_u32(std::span<const std::byte> tree, std::string_view path,
                                              std::string_view property) noexcept {
     const auto value = find_property(tree, path, property);

@@ -1,13 +1,20 @@
-// aarch64 paging: the VSpace at the top, page tables at every level below it.
+/// @file
+/// aarch64 paging: the VSpace at the top, page tables at every level below it.
 #pragma once
 
 #include <sel4/sel4.hpp>
 
+/// The arch's paging structures, as the Allocator makes and maps them.
 namespace sel4::alloc::arch {
+/// The capability type of the root task's VSpace (the top-level paging structure).
 using VSpace = sel4::cap::VSpace;
+/// The paging structures below the VSpace that a mapping may need, from the lowest level up.
 inline constexpr sel4::arch::Object intermediate[] = {sel4::arch::Object::PageTable};
-inline constexpr Word attributes = gen::ARM_Default_VMAttributes;
+/// The VM attributes of every mapping (the kernel's default ones).
+inline constexpr VmAttributes attributes = VmAttributes::Default;
 
+/// Maps the paging structure of kind `object` at `cptr` into `vspace`, where it covers
+/// `vaddr`; FailedLookup when the level above it is missing too.
 inline Result<void> map_structure(sel4::arch::Object, Word cptr, VSpace vspace, Word vaddr) noexcept {
     return cap::PageTable(cptr).map(vspace, vaddr, attributes);
 }

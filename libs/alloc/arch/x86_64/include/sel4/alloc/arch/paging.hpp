@@ -1,15 +1,22 @@
-// x86_64 paging: the PML4, then PDPT, page directory and page table, tried from the lowest
-// level up (the first that maps is the highest one missing).
+/// @file
+/// x86_64 paging: the PML4, then PDPT, page directory and page table, tried from the lowest
+/// level up (the first that maps is the highest one missing).
 #pragma once
 
 #include <sel4/sel4.hpp>
 
+/// The arch's paging structures, as the Allocator makes and maps them.
 namespace sel4::alloc::arch {
+/// The capability type of the root task's VSpace (the top-level paging structure).
 using VSpace = sel4::cap::Pml4;
+/// The paging structures below the VSpace that a mapping may need, from the lowest level up.
 inline constexpr sel4::arch::Object intermediate[] = {sel4::arch::Object::PageTable, sel4::arch::Object::PageDirectory,
                                                       sel4::arch::Object::Pdpt};
-inline constexpr Word attributes = gen::X86_Default_VMAttributes;
+/// The VM attributes of every mapping (the kernel's default ones).
+inline constexpr VmAttributes attributes = VmAttributes::Default;
 
+/// Maps the paging structure of kind `object` at `cptr` into `vspace`, where it covers
+/// `vaddr`; FailedLookup when the level above it is missing too.
 inline Result<void> map_structure(sel4::arch::Object object, Word cptr, VSpace vspace, Word vaddr) noexcept {
     switch (object) {
     case sel4::arch::Object::PageTable:

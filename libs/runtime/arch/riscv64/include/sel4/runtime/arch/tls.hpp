@@ -1,14 +1,19 @@
-// riscv64 TLS: variant 1 with no thread control block before the data; the thread
-// pointer is the tp register.
+/// @file
+/// riscv64 TLS: variant 1 with no thread control block before the data; the thread
+/// pointer is the tp register.
 #pragma once
 
 #include <sel4/gen/constants.hpp>
 #include <sel4/runtime/tls.hpp>
 
+/// The arch's TLS variant and thread pointer.
 namespace sel4_runtime::tls::arch {
+/// The arch's TLS variant.
 inline constexpr Variant variant = Variant::One;
+/// The bytes of the thread control block before the TLS data (variant 1).
 inline constexpr std::size_t tcb_size = 0;
+/// Sets the calling thread's thread pointer to `tp`.
 inline void set_thread_pointer(std::uintptr_t tp) noexcept { asm volatile("mv tp, %0" : : "r"(tp) : "memory"); }
-// Where a new thread's registers (TCB_WriteRegisters) carry its thread pointer.
+/// Sets the thread pointer in a new thread's registers (for TCB_WriteRegisters) to `tp`.
 inline void set_thread_pointer(sel4::gen::UserContext &regs, std::uintptr_t tp) noexcept { regs.tp = tp; }
 } // namespace sel4_runtime::tls::arch

@@ -1,5 +1,6 @@
-// x86_64 TLS: variant 2; the thread pointer is the FS base, which only the kernel sets
-// (the kernel is built without FSGSBASE instructions): seL4's SetTLSBase syscall.
+/// @file
+/// x86_64 TLS: variant 2; the thread pointer is the FS base, which only the kernel sets
+/// (the kernel is built without FSGSBASE instructions): seL4's SetTLSBase syscall.
 #pragma once
 
 #include <sel4/gen/constants.hpp>
@@ -10,10 +11,14 @@
 #error "x86_64 TLS needs a kernel with KernelSetTLSBaseSelf (SET_TLS_BASE_SELF)"
 #endif
 
+/// The arch's TLS variant and thread pointer.
 namespace sel4_runtime::tls::arch {
+/// The arch's TLS variant.
 inline constexpr Variant variant = Variant::Two;
+/// The bytes of the thread control block before the TLS data (variant 1).
 inline constexpr std::size_t tcb_size = 0;
+/// Sets the calling thread's thread pointer to `tp`.
 inline void set_thread_pointer(std::uintptr_t tp) noexcept { sel4::sys::set_tls_base(tp); }
-// Where a new thread's registers (TCB_WriteRegisters) carry its thread pointer.
+/// Sets the thread pointer in a new thread's registers (for TCB_WriteRegisters) to `tp`.
 inline void set_thread_pointer(sel4::gen::UserContext &regs, std::uintptr_t tp) noexcept { regs.fs_base = tp; }
 } // namespace sel4_runtime::tls::arch
