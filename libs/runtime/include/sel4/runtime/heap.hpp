@@ -105,8 +105,8 @@ Heap &global_heap() noexcept;
 
 /// The global heap's region, asked for once, on the first allocation. The library's default
 /// (a weak definition) is a .bss array of `CPP_SEL4_HEAP_SIZE` bytes; a program's own
-/// definition replaces it. It must return memory aligned to Tlsf::alignment that nothing
-/// else uses, and must not allocate.
+/// definition replaces it. It must return memory that nothing else uses (the allocator
+/// aligns within it), and must not allocate.
 std::span<std::byte> heap_region() noexcept;
 
 /// Called by operator new in -fno-exceptions programs when no memory is left (and no
