@@ -24,7 +24,7 @@ foreach(file IN LISTS kernel_files)
   endif()
 endforeach()
 string(JOIN " and " kernel_files_text ${kernel_files})
-set(CPP_SEL4_KERNEL_MISSING_MESSAGE
+string(CONCAT CPP_SEL4_KERNEL_MISSING_MESSAGE
     "no seL4 kernel for world ${CPP_SEL4_WORLD} at ${SEL4_PREFIX} (expected ${kernel_files_text}); "
     "build seL4 16.0.0 with ${CPP_SEL4_KERNEL_OPTIONS_TEXT} and install it there")
 
