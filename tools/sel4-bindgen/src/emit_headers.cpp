@@ -49,7 +49,7 @@ public:
     // and has no accessors of its own.
     void members(const std::string &tag_field = "", const std::string &tag_value = "") {
         const pbf::Base &base = block_.base;
-        out_ << "    std::array<" << word_ << ", " << block_.words() << "> words{};\n\n";
+        out_ << "    std::array<" << word_ << ", " << block_.words() << "> words{}; ///< The words, as libsel4 stores them.\n\n";
 
         std::vector<std::string> params;
         for (const std::string &name : block_.param_order)
@@ -75,8 +75,10 @@ public:
         }
 
         if (params.empty()) {
-            out_ << "    constexpr " << type_ << "() noexcept\n        : words{\n" << initializer << "          } {}\n";
+            out_ << "    /// \\brief The value, as libsel4's " << type_ << "_new() makes it.\n"
+                 << "    constexpr " << type_ << "() noexcept\n        : words{\n" << initializer << "          } {}\n";
         } else {
+            out_ << "    /// \\brief Every field 0.\n";
             if (tag_field.empty()) {
                 out_ << "    constexpr " << type_ << "() noexcept = default;\n";
             } else {
@@ -85,7 +87,8 @@ public:
                     out_ << (i ? ", " : "") << "0";
                 out_ << ") {}\n";
             }
-            out_ << "    constexpr explicit " << type_ << "(";
+            out_ << "    /// \\brief The fields' values, in libsel4's order, as its " << type_ << "_new() stores them.\n"
+                 << "    constexpr explicit " << type_ << "(";
             for (std::size_t i = 0; i < params.size(); ++i)
                 out_ << (i ? ", " : "") << word_ << " " << parameter_name(params[i]);
             out_ << ") noexcept\n        : words{\n" << initializer << "          } {}\n";
@@ -96,7 +99,8 @@ public:
                 continue;
             accessors(field);
         }
-        out_ << "\n    constexpr bool operator==(const " << type_ << " &) const noexcept = default;\n";
+        out_ << "\n    /// \\brief Whether every word is equal.\n"
+             << "    constexpr bool operator==(const " << type_ << " &) const noexcept = default;\n";
     }
 
 private:
@@ -105,7 +109,7 @@ private:
         Access a = access_of(field, base);
         std::string index = "words[" + std::to_string(a.word) + "]";
         std::string mask = word_literal(a.mask, base);
-        out_ << "\n    // " << field.name << ": " << bit_range(field, base) << "\n";
+        out_ << "\n    /// \\brief The field " << field.name << " (" << bit_range(field, base) << ").\n";
         const bool whole_word = a.mask == low_ones(base.bits);
         std::string read = whole_word ? index : shifted("(" + index + " & " + mask + ")", !a.store_left, a.shift);
         if (a.sign_bits == 0) {
@@ -119,7 +123,8 @@ private:
                  << " : value;\n"
                  << "    }\n";
         }
-        out_ << "    constexpr void set_" << field.name << "(" << word_ << " value) noexcept {\n        " << index;
+        out_ << "    /// \\brief Stores `value` in the field " << field.name << ".\n"
+             << "    constexpr void set_" << field.name << "(" << word_ << " value) noexcept {\n        " << index;
         if (whole_word)
             out_ << " = " << shifted("value", a.store_left, a.shift) << ";\n    }\n";
         else
@@ -141,7 +146,8 @@ void check_type_name(const std::string &path, int line, const std::string &name,
 
 void emit_block(std::ostringstream &out, const pbf::File &file, const pbf::Block &block) {
     check_type_name(file.path, block.line, block.name, "block name");
-    out << "\n// block " << block.name << " (" << file.path << ":" << block.line << ")\n";
+    out << "\n/// \\brief block " << block.name << " (" << file.path << ":" << block.line << "): libsel4's " << block.name
+        << "_t, as words.\n";
     out << "struct " << block.name << " {\n";
     StructWriter(out, block, block.name).members();
     out << "};\n";
@@ -152,39 +158,44 @@ void emit_union(std::ostringstream &out, const pbf::File &file, const pbf::Tagge
     const std::string word = word_type(u.base);
     const unsigned tag_word = u.tag_offset / u.base.bits;
     const unsigned tag_shift = u.tag_offset % u.base.bits;
-    out << "\n// tagged_union " << u.name << " " << u.tag_field << " (" << file.path << ":" << u.line << ")\n"
-        << "// The tag (" << u.tag_field << ") is in word " << tag_word << ", bits " << tag_shift << ".."
-        << tag_shift + u.tag_size - 1 << ".\n"
+    out << "\n/// \\brief tagged_union " << u.name << " " << u.tag_field << " (" << file.path << ":" << u.line
+        << "): libsel4's " << u.name << "_t, as words.\n"
+        << "///\n/// The tag (" << u.tag_field << ") is in word " << tag_word << ", bits " << tag_shift << ".."
+        << tag_shift + u.tag_size - 1 << "; each variant is a struct nested in this one.\n"
         << "struct " << u.name << " {\n"
+        << "    /// \\brief The variants (libsel4's " << u.tag_field << ").\n"
         << "    enum class Tag : " << word << " {\n";
     for (const pbf::Tag &tag : u.tags) {
         if (tag.name == "Tag" || tag.name == u.name || cpp_keywords.contains(tag.name))
             throw InputError(file.path, tag.line, "variant name '" + tag.name + "' cannot be used in C++");
-        out << "        " << tag.name << " = " << tag.value << ",\n";
+        out << "        " << tag.name << " = " << tag.value << ", ///< The variant " << tag.name << ".\n";
     }
     out << "    };\n";
     for (const pbf::Tag &tag : u.tags)
         out << "    struct " << tag.name << ";\n";
-    out << "\n    std::array<" << word << ", " << u.words() << "> words{};\n\n"
+    out << "\n    std::array<" << word << ", " << u.words() << "> words{}; ///< The words, as libsel4 stores them.\n\n"
+        << "    /// \\brief Which variant the words hold.\n"
         << "    constexpr Tag get_tag() const noexcept {\n"
         << "        return static_cast<Tag>("
         << shifted("words[" + std::to_string(tag_word) + "]", false, tag_shift) << " & "
         << word_literal(low_ones(u.tag_size), u.base) << ");\n"
         << "    }\n";
     for (const pbf::Tag &tag : u.tags)
-        out << "    // Requires get_tag() == Tag::" << tag.name << ".\n"
+        out << "    /// \\brief The words as the variant " << tag.name << "; requires get_tag() == Tag::" << tag.name << ".\n"
             << "    constexpr " << tag.name << " as_" << tag.name << "() const noexcept;\n";
-    out << "\n    constexpr bool operator==(const " << u.name << " &) const noexcept = default;\n"
+    out << "\n    /// \\brief Whether every word is equal.\n"
+        << "    constexpr bool operator==(const " << u.name << " &) const noexcept = default;\n"
         << "};\n";
 
     for (const pbf::Tag &tag : u.tags) {
         const pbf::Block &block = *file.find_block(tag.name);
-        out << "\n// " << u.name << " variant " << tag.name << " (block at " << file.path << ":" << block.line
-            << "): the same words as " << u.name << ", with the tag set.\n"
+        out << "\n/// \\brief The variant " << tag.name << " of " << u.name << " (block at " << file.path << ":" << block.line
+            << "): the same words, with the tag set.\n"
             << "struct " << u.name << "::" << tag.name << " {\n"
-            << "    static constexpr Tag tag = Tag::" << tag.name << ";\n\n";
+            << "    static constexpr Tag tag = Tag::" << tag.name << "; ///< The variant's tag.\n\n";
         StructWriter(out, block, tag.name).members(u.tag_field, "Tag::" + tag.name);
-        out << "\n    constexpr operator " << u.name << "() const noexcept { return " << u.name << "{words}; }\n"
+        out << "\n    /// \\brief The same words as a " << u.name << ".\n"
+            << "    constexpr operator " << u.name << "() const noexcept { return " << u.name << "{words}; }\n"
             << "};\n";
     }
     for (const pbf::Tag &tag : u.tags)
@@ -199,11 +210,11 @@ void emit_union(std::ostringstream &out, const pbf::File &file, const pbf::Tagge
 } // namespace
 
 std::string header_comment(const Provenance &from, const std::string &what) {
-    std::string text = "// " + what + "\n// Generated by sel4-bindgen from the seL4 kernel installed at " + from.prefix +
-                       ":\n";
+    std::string text = "/// @file\n/// " + what + "\n///\n/// Generated by sel4-bindgen from the seL4 kernel installed at " +
+                       from.prefix + ":\n";
     for (const std::string &input : from.inputs)
-        text += "//   " + input + "\n";
-    return text + "// Do not edit: run sel4-bindgen again.\n";
+        text += "/// - " + input + "\n";
+    return text + "///\n/// Do not edit: run sel4-bindgen again.\n";
 }
 
 std::string parameter_name(const std::string &field_name) {
@@ -212,16 +223,14 @@ std::string parameter_name(const std::string &field_name) {
 
 std::string emit_syscalls_header(const syscalls::Syscalls &syscalls, const Provenance &from) {
     std::ostringstream out;
-    out << header_comment(from, "seL4 system call numbers (<" + syscalls.api + ">, chosen by KERNEL_MCS, then <debug>).")
+    out << header_comment(from, "seL4 system call numbers (`<" + syscalls.api + ">`, chosen by KERNEL_MCS, then `<debug>`).")
         << "#pragma once\n\nnamespace sel4::sys {\n\n"
+        << "/// \\brief The numbers of the system calls, as libsel4's enum syscall numbers them in this configuration.\n"
         << "enum class Syscall : long {\n";
     for (const syscalls::Syscall &syscall : syscalls.list)
-        if (syscall.included) {
-            out << "    " << syscall.name << " = " << syscall.number << ",";
-            if (!syscall.condition.empty())
-                out << " // " << syscall.condition;
-            out << "\n";
-        }
+        if (syscall.included)
+            out << "    " << syscall.name << " = " << syscall.number << ", ///< seL4_Sys" << syscall.name
+                << (syscall.condition.empty() ? "" : ", if `" + syscall.condition + "`") << ".\n";
     bool any_left_out = false;
     for (const syscalls::Syscall &syscall : syscalls.list)
         if (!syscall.included) {
