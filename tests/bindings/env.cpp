@@ -47,7 +47,7 @@ Word Env::make(sel4::ObjectBlueprint blueprint) {
         if (list[i].is_device || list[i].size_bits < blueprint.physical_size_bits())
             continue;
         sel4::cap::Untyped ut(untyped.start + i);
-        auto result = ut.retype(static_cast<Word>(blueprint.type), blueprint.size_bits, sel4::init::cnode, 0, 0, slot, 1);
+        auto result = ut.retype(blueprint, sel4::init::cnode.absolute_self(), slot, 1);
         if (result)
             return slot;
         if (result.error() != sel4::Error::NotEnoughMemory)
@@ -56,26 +56,27 @@ Word Env::make(sel4::ObjectBlueprint blueprint) {
     check_failed("an untyped with room for the object", __FILE__, __LINE__);
 }
 
-sel4::cap::Unspecified Env::image_frame(const void *address) const {
+sel4::cap::Page Env::image_frame(const void *address) const {
     const Word page = Word{1} << sel4::gen::PageBits;
     const Word first = reinterpret_cast<Word>(__executable_start) / page;
     const Word index = reinterpret_cast<Word>(address) / page - first;
     CHECK(index < boot_info_.user_image_frames().size());
-    return sel4::cap::Unspecified(boot_info_.user_image_frames().start + index);
+    return sel4::cap::Page(boot_info_.user_image_frames().start + index);
 }
 
 sel4::cap::Tcb start_thread(Env &env, const ThreadSetup &setup) {
     auto tcb = env.make<sel4::obj::Tcb>(sel4::ObjectBlueprint::tcb());
-    const sel4::cap::Unspecified vspace(sel4::gen::CapInitThreadVSpace);
     const Word buffer = reinterpret_cast<Word>(setup.ipc_buffer);
+    const sel4::cap::Page buffer_frame = env.image_frame(setup.ipc_buffer);
 #if CPP_SEL4_CONFIG_KERNEL_MCS
-    OK(tcb.configure(sel4::init::cnode, 0, vspace, 0, buffer, env.image_frame(setup.ipc_buffer)));
+    OK(tcb.configure(sel4::init::cnode, sel4::CNodeCapData(), sel4::init::vspace, 0, buffer, buffer_frame));
     auto sc = env.make<sel4::obj::SchedContext>(sel4::ObjectBlueprint::sched_context(sel4::gen::MinSchedContextBits));
     sel4::cap::SchedControl sched_control(env.boot_info().sched_control().start);
-    OK(sched_control.configure_flags(sc, 5000, 10000, 0, 0, 0));
-    OK(tcb.set_sched_params(sel4::init::tcb, 254, 254, sc, sel4::cap::Unspecified(setup.fault_endpoint)));
+    OK(sched_control.configure_flags(sc, 5000, 10000, 0, sel4::Badge(), 0));
+    OK(tcb.set_sched_params(sel4::init::tcb, 254, 254, sc, setup.fault_endpoint));
 #else
-    OK(tcb.configure(setup.fault_endpoint, sel4::init::cnode, 0, vspace, 0, buffer, env.image_frame(setup.ipc_buffer)));
+    OK(tcb.configure(setup.fault_endpoint, sel4::init::cnode, sel4::CNodeCapData(), sel4::init::vspace, 0, buffer,
+                     buffer_frame));
     OK(tcb.set_priority(sel4::init::tcb, 254));
 #endif
     sel4::gen::UserContext regs{};

@@ -54,7 +54,7 @@ public:
     }
 
     // The frame capability of the page of the root task's image that holds `address`.
-    sel4::cap::Unspecified image_frame(const void *address) const;
+    sel4::cap::Page image_frame(const void *address) const;
 
 private:
     sel4::BootInfo boot_info_;
@@ -68,8 +68,8 @@ struct ThreadSetup {
     void (*entry)(Word arg);
     Word arg;
     void *stack_top;
-    sel4::IpcBuffer *ipc_buffer; // a page of the root task's image
-    Word fault_endpoint = 0;     // a CPtr in the root CNode, or 0
+    sel4::IpcBuffer *ipc_buffer;         // a page of the root task's image
+    sel4::cap::Endpoint fault_endpoint{}; // or none
 };
 sel4::cap::Tcb start_thread(Env &env, const ThreadSetup &setup);
 

@@ -45,7 +45,7 @@ bool within(Word ip, void (*function)(Word)) {
 
 template <class Fault> Fault expect_fault(Env &env, sel4::cap::Endpoint fault_ep, void (*entry)(Word), const char *name) {
     const sel4::cap::Tcb tcb =
-        start_thread(env, {entry, 0, thread_stack + sizeof thread_stack, &thread_ipc, fault_ep.cptr()});
+        start_thread(env, {entry, 0, thread_stack + sizeof thread_stack, &thread_ipc, fault_ep});
 #if CPP_SEL4_CONFIG_KERNEL_MCS
     const sel4::Received received = fault_ep.recv(fault_reply);
 #else

@@ -10,7 +10,7 @@ using sel4::MessageInfo;
 
 namespace {
 
-constexpr Word client_badge = 0x77;
+constexpr sel4::Badge client_badge{0x77};
 constexpr Word signal_label = 0x50;
 constexpr Word saved_reply_label = 0x70; // the server answers through a saved reply capability (non-MCS)
 
@@ -40,7 +40,7 @@ alignas(16) char server_stack[16 * 1024];
             sum += ipc.msg[i];
         const Word unwrapped_badge = (info.caps_unwrapped() & 1) ? ipc.caps_or_badges[0] : 0;
         ipc.msg[0] = sum;
-        ipc.msg[1] = received.badge;
+        ipc.msg[1] = received.badge.value();
         ipc.msg[2] = info.extra_caps();
         ipc.msg[3] = info.caps_unwrapped();
         ipc.msg[4] = info.length();
@@ -49,8 +49,7 @@ alignas(16) char server_stack[16 * 1024];
 #if !CPP_SEL4_CONFIG_KERNEL_MCS
         if (info.label() == saved_reply_label) {
             // Save the caller's reply capability, answer through it later, then receive.
-            const auto saved = sel4::init::cnode.with(ipc).absolute(shared.saved_reply, sel4::gen::WordBits);
-            if (!saved.save_caller())
+            if (!sel4::init::cnode.with(ipc).save_caller(sel4::RelativeCPtr(shared.saved_reply)))
                 sel4::debug::println("server: SaveCaller failed");
             sel4::cap::Endpoint(shared.saved_reply).with(ipc).send(answer);
             received = server.recv();
@@ -69,12 +68,12 @@ void test_main(const test_support::BootInfoHead *head) {
     const auto endpoint = env.make<sel4::obj::Endpoint>(sel4::ObjectBlueprint::endpoint());
     const auto notification = env.make<sel4::obj::Notification>(sel4::ObjectBlueprint::notification());
     const Word badged_endpoint = env.alloc_slot();
-    OK(root.absolute(badged_endpoint, sel4::gen::WordBits).mint(root.absolute(endpoint), sel4::rights::all, client_badge));
+    OK(root.mint(sel4::RelativeCPtr(badged_endpoint), root.absolute(endpoint), sel4::CapRights::all(), client_badge));
     shared.endpoint = endpoint.cptr();
     shared.receive_slot = env.alloc_slot();
     shared.notification_badged = env.alloc_slot();
-    OK(root.absolute(shared.notification_badged, sel4::gen::WordBits)
-           .mint(root.absolute(notification), sel4::rights::all, 0x8));
+    OK(root.mint(sel4::RelativeCPtr(shared.notification_badged), root.absolute(notification), sel4::CapRights::write(),
+                 sel4::Badge(0x8)));
 #if CPP_SEL4_CONFIG_KERNEL_MCS
     shared.reply = env.make(sel4::ObjectBlueprint::reply());
 #endif
@@ -92,7 +91,7 @@ void test_main(const test_support::BootInfoHead *head) {
                          ipc.msg[0], ipc.msg[1], ipc.msg[2], ipc.msg[3], ipc.msg[4], ipc.msg[5]);
     CHECK(reply.label() == 0x43 && reply.length() == 6);
     CHECK(ipc.msg[0] == 7 * 100 + 21); // every word arrived
-    CHECK(ipc.msg[1] == client_badge);
+    CHECK(ipc.msg[1] == client_badge.value());
     CHECK(ipc.msg[2] == 1 && ipc.msg[3] == 0 && ipc.msg[4] == 7);
     CHECK(sel4::sys::debug_cap_identify(shared.receive_slot) == sel4::sys::debug_cap_identify(notification.cptr()));
 
@@ -102,15 +101,15 @@ void test_main(const test_support::BootInfoHead *head) {
     ipc.caps_or_badges[0] = badged_endpoint;
     reply = endpoint.call(MessageInfo(0x60, 0, 1, 1));
     CHECK(reply.label() == 0x61);
-    CHECK(ipc.msg[1] == 0 && ipc.msg[2] == 1 && ipc.msg[3] == 1 && ipc.msg[5] == client_badge);
+    CHECK(ipc.msg[1] == 0 && ipc.msg[2] == 1 && ipc.msg[3] == 1 && ipc.msg[5] == client_badge.value());
 
     // 3. Notifications: poll finds nothing, then the server signals (badge 0x8) while this
     // thread, which sent without waiting for a reply, blocks in wait.
-    CHECK(notification.poll() == 0);
+    CHECK(notification.poll() == sel4::Badge());
     ipc.msg[0] = 0;
     endpoint.send(MessageInfo(signal_label, 0, 0, 1));
-    CHECK(notification.wait() == 0x8);
-    CHECK(notification.poll() == 0);
+    CHECK(notification.wait() == sel4::Badge(0x8));
+    CHECK(notification.poll() == sel4::Badge());
 
 #if !CPP_SEL4_CONFIG_KERNEL_MCS
     // 4. A reply through a reply capability the server saved in its CSpace (SaveCaller).

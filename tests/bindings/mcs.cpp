@@ -43,39 +43,39 @@ void test_main(const test_support::BootInfoHead *head) {
     shared.endpoint = endpoint.cptr();
     shared.started = env.alloc_slot();
     shared.answered = env.alloc_slot();
-    OK(root.absolute(shared.started, sel4::gen::WordBits).mint(root.absolute(notification), sel4::rights::all, 0x1));
-    OK(root.absolute(shared.answered, sel4::gen::WordBits).mint(root.absolute(notification), sel4::rights::all, 0x2));
+    OK(root.mint(sel4::RelativeCPtr(shared.started), root.absolute(notification), sel4::CapRights::all(), sel4::Badge(0x1)));
+    OK(root.mint(sel4::RelativeCPtr(shared.answered), root.absolute(notification), sel4::CapRights::all(), sel4::Badge(0x2)));
 
     // A thread at the root task's own priority, with no scheduling context yet.
     const auto tcb = env.make<sel4::obj::Tcb>(sel4::ObjectBlueprint::tcb());
-    OK(tcb.configure(sel4::init::cnode, 0, sel4::cap::Unspecified(sel4::gen::CapInitThreadVSpace), 0,
-                     reinterpret_cast<Word>(&thread_ipc), env.image_frame(&thread_ipc)));
-    OK(tcb.set_sched_params(sel4::init::tcb, 255, 255, sel4::cap::Unspecified(), sel4::cap::Unspecified()));
+    OK(tcb.configure(sel4::init::cnode, sel4::CNodeCapData(), sel4::init::vspace, 0, reinterpret_cast<Word>(&thread_ipc),
+                     env.image_frame(&thread_ipc)));
+    OK(tcb.set_sched_params(sel4::init::tcb, 255, 255, sel4::cap::SchedContext(), sel4::cap::Endpoint()));
     sel4::gen::UserContext regs{};
     set_entry(regs, reinterpret_cast<Word>(&client), reinterpret_cast<Word>(thread_stack + sizeof thread_stack), 0);
     OK(tcb.write_registers(true, 0, sizeof(regs) / sizeof(Word), regs));
     sel4::yield();
-    CHECK(notification.poll() == 0); // it has not run
+    CHECK(notification.poll() == sel4::Badge()); // it has not run
 
     // Configure a scheduling context (5 ms every 10 ms) and bind it: the thread runs.
     const auto sc = env.make<sel4::obj::SchedContext>(sel4::ObjectBlueprint::sched_context(sel4::gen::MinSchedContextBits));
     const sel4::cap::SchedControl sched_control(env.boot_info().sched_control().start);
-    EXPECT_ERROR(sched_control.configure_flags(sc, 0, 10000, 0, 0, 0), sel4::Error::RangeError);
-    OK(sched_control.configure_flags(sc, 5000, 10000, 0, 0, 0));
+    EXPECT_ERROR(sched_control.configure_flags(sc, 0, 10000, 0, sel4::Badge(), 0), sel4::Error::RangeError);
+    OK(sched_control.configure_flags(sc, 5000, 10000, 0, sel4::Badge(), 0));
     OK(sc.bind(tcb));
-    CHECK(notification.wait() == 0x1);
+    CHECK(notification.wait() == sel4::Badge(0x1));
 
     // Its call arrives; the answer goes back through the reply object.
     const sel4::Received received = endpoint.recv(reply);
     CHECK(received.info.label() == 5 && sel4::ipc_buffer().msg[0] == 40);
     sel4::ipc_buffer().msg[0] = 42;
     reply.send(MessageInfo(6, 0, 0, 1));
-    CHECK(notification.wait() == 0x2);
+    CHECK(notification.wait() == sel4::Badge(0x2));
 
     // NBSendWait and NBSendRecv: send to the waiting thread, then wait on the notification
     // it signals.
-    CHECK(endpoint.nb_send_wait(MessageInfo(7, 0, 0, 0), notification).badge == 0x1);
-    CHECK(endpoint.nb_send_recv(MessageInfo(7, 0, 0, 0), notification, reply).badge == 0x1);
+    CHECK(endpoint.nb_send_wait(MessageInfo(7, 0, 0, 0), notification).badge == sel4::Badge(0x1));
+    CHECK(endpoint.nb_send_recv(MessageInfo(7, 0, 0, 0), notification, reply).badge == sel4::Badge(0x1));
 
     const std::uint64_t consumed = OK(sc.consumed());
     sel4::debug::println("the thread consumed {} us of its scheduling context", consumed);

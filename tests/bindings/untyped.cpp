@@ -64,27 +64,32 @@ void test_main(const test_support::BootInfoHead *head) {
         CHECK(type != 0);
     }
 
-    // Several objects at once, into consecutive slots.
+    // Several objects at once, into consecutive slots of the root CNode (the CNode at depth 0
+    // from itself).
     const sel4::cap::Untyped untyped = env.make<sel4::obj::Untyped>(ObjectBlueprint::untyped(16));
+    const sel4::AbsoluteCPtr root = sel4::init::cnode.absolute_self();
+    CHECK(root.root() == sel4::init::cnode && root.depth() == 0);
     const Word first = env.alloc_slot();
     for (int i = 1; i < 4; ++i)
         env.alloc_slot();
-    OK(untyped.retype(static_cast<Word>(sel4::gen::ObjectType::EndpointObject), 0, sel4::init::cnode, 0, 0, first, 4));
+    OK(untyped.retype(ObjectBlueprint::endpoint(), root, first, 4));
     for (Word slot = first; slot < first + 4; ++slot)
         CHECK(sel4::sys::debug_cap_identify(slot) == sel4::sys::debug_cap_identify(first));
 
     // Errors come back as values.
-    EXPECT_ERROR(untyped.retype(static_cast<Word>(sel4::gen::ObjectType::EndpointObject), 0, sel4::init::cnode, 0, 0,
-                                first, 1),
-                 sel4::Error::DeleteFirst);
-    EXPECT_ERROR(untyped.retype(sel4::gen::ObjectTypeCount + 7, 0, sel4::init::cnode, 0, 0, env.alloc_slot(), 1),
-                 sel4::Error::InvalidArgument);
-    EXPECT_ERROR(untyped.retype(static_cast<Word>(sel4::gen::ObjectType::UntypedObject), 17, sel4::init::cnode, 0, 0,
-                                env.alloc_slot(), 1),
-                 sel4::Error::NotEnoughMemory);
-    EXPECT_ERROR(sel4::cap::Untyped(env.alloc_slot()).retype(static_cast<Word>(sel4::gen::ObjectType::TCBObject), 0,
-                                                            sel4::init::cnode, 0, 0, env.alloc_slot(), 1),
+    EXPECT_ERROR(untyped.retype(ObjectBlueprint::endpoint(), root, first, 1), sel4::Error::DeleteFirst);
+    const ObjectBlueprint no_such_type{static_cast<sel4::gen::ObjectType>(sel4::gen::ObjectTypeCount + 7)};
+    EXPECT_ERROR(untyped.retype(no_such_type, root, env.alloc_slot(), 1), sel4::Error::InvalidArgument);
+    EXPECT_ERROR(untyped.retype(ObjectBlueprint::untyped(17), root, env.alloc_slot(), 1), sel4::Error::NotEnoughMemory);
+    EXPECT_ERROR(sel4::cap::Untyped(env.alloc_slot()).retype(ObjectBlueprint::tcb(), root, env.alloc_slot(), 1),
                  sel4::Error::InvalidCapability);
+    // The destination CNode named through a path from the root: a CNode's own slot.
+    const auto cnode = env.make<sel4::obj::CNode>(ObjectBlueprint::cnode(2));
+    OK(untyped.retype(ObjectBlueprint::notification(), sel4::init::cnode.absolute(cnode), 3, 1));
+    EXPECT_ERROR(untyped.retype(ObjectBlueprint::notification(), sel4::init::cnode.absolute(cnode), 3, 1),
+                 sel4::Error::DeleteFirst);
+    EXPECT_ERROR(untyped.retype(ObjectBlueprint::notification(), sel4::init::cnode.absolute(cnode), 4, 1),
+                 sel4::Error::RangeError); // a CNode of 4 slots
 
     // The BootInfo view: on arm and riscv the kernel passes the device tree on.
     const auto fdt = env.boot_info().fdt();

@@ -1,6 +1,7 @@
 // bindings.vspace: map a new frame at an address no paging structure covers yet,
 // making each missing level as the kernel reports it; write and read through the
-// mapping; unmap, map the same frame elsewhere and find the data again; unmap.
+// mapping; unmap, map the same frame elsewhere, read-only and with other attributes, and
+// find the data again; unmap.
 #include "env.hpp"
 #include "paging.hpp"
 
@@ -10,10 +11,11 @@ namespace {
 
 // Maps `page` at `vaddr`, making paging structures while the kernel reports a missing
 // level; returns how many it made.
-int map_with_structures(Env &env, paging::Page page, paging::VSpace vspace, Word vaddr) {
+int map_with_structures(Env &env, sel4::cap::Page page, sel4::cap::VSpace vspace, Word vaddr, sel4::CapRights rights,
+                        sel4::VmAttributes attributes) {
     int made = 0;
     for (;;) {
-        auto result = page.map(vspace, vaddr, sel4::rights::read_write, paging::attributes);
+        auto result = page.map(vspace, vaddr, rights, attributes);
         if (result)
             return made;
         CHECK(result.error() == sel4::Error::FailedLookup);
@@ -40,11 +42,12 @@ int map_with_structures(Env &env, paging::Page page, paging::VSpace vspace, Word
 
 void test_main(const test_support::BootInfoHead *head) {
     Env env(head);
-    const paging::VSpace vspace(sel4::gen::CapInitThreadVSpace);
+    const sel4::cap::VSpace vspace = sel4::init::vspace;
     const auto page = env.make<sel4::obj::Page>(sel4::ObjectBlueprint::page());
 
     const Word vaddr = paging::free_address;
-    const int made = map_with_structures(env, page, vspace, vaddr);
+    const int made =
+        map_with_structures(env, page, vspace, vaddr, sel4::CapRights::read_write(), sel4::VmAttributes::Default);
     sel4::debug::println("mapped a page at {:#x} after making {} paging structures", vaddr, made);
     CHECK(made >= 1);
 
@@ -56,12 +59,13 @@ void test_main(const test_support::BootInfoHead *head) {
         CHECK(words[i] == i * 0x9e3779b97f4a7c15u);
 
     // Mapping twice is refused; after unmapping, the frame maps elsewhere with its data.
-    EXPECT_ERROR(page.map(vspace, vaddr + (Word{1} << sel4::gen::PageBits), sel4::rights::read_write,
-                          paging::attributes),
+    EXPECT_ERROR(page.map(vspace, vaddr + (Word{1} << sel4::gen::PageBits), sel4::CapRights::read_write(),
+                          sel4::VmAttributes::Default),
                  sel4::Error::InvalidArgument);
     OK(page.unmap());
     const Word second = vaddr + 2 * (Word{1} << sel4::gen::PageBits);
-    CHECK(map_with_structures(env, page, vspace, second) == 0); // same page table: nothing to make
+    // Same page table: nothing to make.
+    CHECK(map_with_structures(env, page, vspace, second, sel4::CapRights::read(), paging::data_attributes) == 0);
     volatile Word *again = reinterpret_cast<volatile Word *>(second);
     for (Word i = 0; i < words_per_page; ++i)
         CHECK(again[i] == i * 0x9e3779b97f4a7c15u);

@@ -41,9 +41,7 @@ Result<Word> Allocator::allocate_locked(ObjectBlueprint blueprint) noexcept {
         const auto place = untypeds_.reserve(blueprint.physical_size_bits());
         if (!place)
             return std::unexpected(Error::NotEnoughMemory);
-        const auto result = cap::Untyped(place->untyped)
-                                .retype(static_cast<Word>(blueprint.type), blueprint.size_bits, init::cnode, 0, 0,
-                                        next_slot_, 1);
+        const auto result = cap::Untyped(place->untyped).retype(blueprint, init::cnode.absolute_self(), next_slot_, 1);
         if (result)
             return next_slot_++;
         if (result.error() != Error::NotEnoughMemory)
@@ -59,10 +57,9 @@ Result<Word> Allocator::allocate(ObjectBlueprint blueprint) noexcept {
     return object;
 }
 
-Result<void> Allocator::map_locked(cap::Page frame, Word vaddr, gen::seL4_CapRights rights) noexcept {
-    const arch::VSpace vspace(gen::CapInitThreadVSpace);
+Result<void> Allocator::map_locked(cap::Page frame, Word vaddr, CapRights rights) noexcept {
     for (;;) {
-        const auto mapped = frame.map(vspace, vaddr, rights, arch::attributes);
+        const auto mapped = frame.map(init::vspace, vaddr, rights, arch::attributes);
         if (mapped || mapped.error() != Error::FailedLookup)
             return mapped;
         // A level is missing: the first structure, from the lowest level up, that maps is it.
@@ -71,7 +68,7 @@ Result<void> Allocator::map_locked(cap::Page frame, Word vaddr, gen::seL4_CapRig
             const auto structure = allocate_locked(ObjectBlueprint::arch(object));
             if (!structure)
                 return std::unexpected(structure.error());
-            const auto structure_mapped = arch::map_structure(object, *structure, vspace, vaddr);
+            const auto structure_mapped = arch::map_structure(object, *structure, init::vspace, vaddr);
             if (structure_mapped) {
                 made = true;
                 break;
@@ -84,7 +81,7 @@ Result<void> Allocator::map_locked(cap::Page frame, Word vaddr, gen::seL4_CapRig
     }
 }
 
-Result<void> Allocator::map(cap::Page frame, Word vaddr, gen::seL4_CapRights rights) noexcept {
+Result<void> Allocator::map(cap::Page frame, Word vaddr, CapRights rights) noexcept {
     lock();
     const Result<void> mapped = map_locked(frame, vaddr, rights);
     unlock();
@@ -110,7 +107,7 @@ Result<Word> Allocator::map_new_page_locked(Word vaddr) noexcept {
     const auto frame = allocate_locked(ObjectBlueprint::page());
     if (!frame)
         return frame;
-    if (const auto mapped = map_locked(cap::Page(*frame), vaddr, rights::read_write); !mapped)
+    if (const auto mapped = map_locked(cap::Page(*frame), vaddr, CapRights::read_write()); !mapped)
         return std::unexpected(mapped.error());
     return frame; // new frames are zeroed by the kernel
 }

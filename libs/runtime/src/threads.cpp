@@ -120,8 +120,9 @@ bool make_notification(Thread &thread) noexcept {
     const auto badged = allocator.allocate_slot();
     if (!notification || !badged)
         return false;
-    if (!sel4::init::cnode.absolute(*badged, sel4::Word{64})
-             .mint(sel4::init::cnode.absolute(*notification, sel4::Word{64}), sel4::rights::all, 1))
+    const sel4::cap::CNode root = sel4::init::cnode;
+    if (!root.mint(sel4::RelativeCPtr(*badged), root.absolute(sel4::RelativeCPtr(*notification)), sel4::CapRights::all(),
+                   sel4::Badge(1)))
         return false;
     thread.badged_notification = *badged;
     thread.notification = *notification;
@@ -214,17 +215,17 @@ Thread *make_thread(std::size_t stack_size) noexcept {
     if (!make_notification(*thread))
         return nullptr;
     const sel4::cap::Tcb t(*tcb);
-    const sel4::cap::Unspecified vspace(sel4::gen::CapInitThreadVSpace);
-    const sel4::cap::Unspecified frame(*ipc_frame);
+    const sel4::cap::Page frame(*ipc_frame);
 #if CPP_SEL4_CONFIG_KERNEL_MCS
     const auto sc = allocator.allocate(sel4::ObjectBlueprint::sched_context(sel4::gen::MinSchedContextBits));
-    if (!sc || !t.configure(sel4::init::cnode, 0, vspace, 0, *ipc_vaddr, frame) ||
+    if (!sc || !t.configure(sel4::init::cnode, sel4::CNodeCapData(), sel4::init::vspace, 0, *ipc_vaddr, frame) ||
         !sel4::cap::SchedControl(boot_info().sched_control().start)
-             .configure_flags(sel4::cap::SchedContext(*sc), time_slice_us, time_slice_us, 0, 0, 0) ||
-        !t.set_sched_params(sel4::init::tcb, priority, priority, sel4::cap::SchedContext(*sc), sel4::cap::Unspecified()))
+             .configure_flags(sel4::cap::SchedContext(*sc), time_slice_us, time_slice_us, 0, sel4::Badge(), 0) ||
+        !t.set_sched_params(sel4::init::tcb, priority, priority, sel4::cap::SchedContext(*sc), sel4::cap::Endpoint()))
         return nullptr;
 #else
-    if (!t.configure(0, sel4::init::cnode, 0, vspace, 0, *ipc_vaddr, frame) ||
+    if (!t.configure(sel4::cap::Endpoint(), sel4::init::cnode, sel4::CNodeCapData(), sel4::init::vspace, 0, *ipc_vaddr,
+                     frame) ||
         !t.set_sched_params(sel4::init::tcb, priority, priority))
         return nullptr;
 #endif
@@ -281,7 +282,7 @@ int futex_wait(const std::uint32_t *word, std::uint32_t expected, const std::uin
         return 0;
     }
     // The root task has no timer device: a waiter with a deadline looks, and yields, until it.
-    while (notification.poll() == 0) {
+    while (notification.poll() == sel4::Badge()) {
         if (steady_now_ns() >= *deadline_ns) {
             queue_lock.lock();
             const bool still_waiting = thread.waiting_on != nullptr;

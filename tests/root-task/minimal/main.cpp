@@ -17,8 +17,8 @@ int root_main(const sel4::BootInfo &boot_info) {
     }
     // An invocation through the implicit IPC buffer the runtime set up.
     const auto slot = boot_info.empty().start;
-    if (!sel4::init::cnode.absolute(slot, sel4::gen::WordBits).copy(sel4::init::cnode.absolute(sel4::init::tcb),
-                                                                    sel4::rights::all)) {
+    if (!sel4::init::cnode.copy(sel4::RelativeCPtr(slot), sel4::init::cnode.absolute(sel4::init::tcb),
+                                sel4::CapRights::all())) {
         sel4::debug::println("cpp-sel4: test failed: CNode copy through the implicit IPC buffer");
         return 1;
     }

@@ -49,8 +49,7 @@ sel4::Word make(const sel4::BootInfo &boot_info, sel4::Word &next_slot, sel4::Ob
     for (sel4::Word i = 0; i < boot_info.untyped().size(); ++i) {
         const sel4::UntypedDesc &desc = boot_info.untyped_list()[i];
         if (!desc.is_device && desc.size_bits >= blueprint.physical_size_bits() &&
-            sel4::cap::Untyped(boot_info.untyped().start + i)
-                .retype(static_cast<sel4::Word>(blueprint.type), blueprint.size_bits, sel4::init::cnode, 0, 0, slot, 1))
+            sel4::cap::Untyped(boot_info.untyped().start + i).retype(blueprint, sel4::init::cnode.absolute_self(), slot, 1))
             return slot;
     }
     return 0;
@@ -76,17 +75,17 @@ int root_main(const sel4::BootInfo &boot_info) {
     const std::uintptr_t tp = sel4_runtime::tls::initialise(block);
 
     const sel4::Word page = sel4::Word{1} << sel4::gen::PageBits;
-    const sel4::cap::Unspecified ipc_frame(boot_info.user_image_frames().start +
-                                           (reinterpret_cast<sel4::Word>(&second_ipc) - reinterpret_cast<sel4::Word>(__executable_start) / page * page) / page);
-    const sel4::cap::Unspecified vspace(sel4::gen::CapInitThreadVSpace);
+    const sel4::cap::Page ipc_frame(boot_info.user_image_frames().start +
+                                    (reinterpret_cast<sel4::Word>(&second_ipc) - reinterpret_cast<sel4::Word>(__executable_start) / page * page) / page);
+    const sel4::Word ipc = reinterpret_cast<sel4::Word>(&second_ipc);
 #if CPP_SEL4_CONFIG_KERNEL_MCS
-    CHECK(tcb.configure(sel4::init::cnode, 0, vspace, 0, reinterpret_cast<sel4::Word>(&second_ipc), ipc_frame));
+    CHECK(tcb.configure(sel4::init::cnode, sel4::CNodeCapData(), sel4::init::vspace, 0, ipc, ipc_frame));
     const sel4::cap::SchedContext sc(
         make(boot_info, next_slot, sel4::ObjectBlueprint::sched_context(sel4::gen::MinSchedContextBits)));
-    CHECK(sel4::cap::SchedControl(boot_info.sched_control().start).configure_flags(sc, 5000, 10000, 0, 0, 0));
-    CHECK(tcb.set_sched_params(sel4::init::tcb, 254, 254, sc, sel4::cap::Unspecified()));
+    CHECK(sel4::cap::SchedControl(boot_info.sched_control().start).configure_flags(sc, 5000, 10000, 0, sel4::Badge(), 0));
+    CHECK(tcb.set_sched_params(sel4::init::tcb, 254, 254, sc, sel4::cap::Endpoint()));
 #else
-    CHECK(tcb.configure(0, sel4::init::cnode, 0, vspace, 0, reinterpret_cast<sel4::Word>(&second_ipc), ipc_frame));
+    CHECK(tcb.configure(sel4::cap::Endpoint(), sel4::init::cnode, sel4::CNodeCapData(), sel4::init::vspace, 0, ipc, ipc_frame));
     CHECK(tcb.set_priority(sel4::init::tcb, 254));
 #endif
     sel4::gen::UserContext regs{};

@@ -2,7 +2,9 @@
 
 #include <cctype>
 #include <cstdio>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 namespace sel4_bindgen {
 
@@ -25,29 +27,73 @@ std::string literal(const Constant &constant) {
 
 std::string where(const Group &group) { return group.file + ":" + std::to_string(group.line); }
 
-void enum_class(std::ostringstream &out, const std::string &name, const std::vector<Group> &groups) {
-    out << "// " << name << " from";
+// The attributes of mappings are typed: an enum whose C name ends in _VMAttributes, which the
+// object API names as the type of the map invocations' `attr` (seL4_ARM_VMAttributes), is an
+// enum class of that name without seL4_ (ARM_VMAttributes), whose enumerators lose the
+// enum's prefix and the suffix _VMAttributes: seL4_ARM_Default_VMAttributes is Default.
+constexpr std::string_view vm_attributes = "_VMAttributes";
+
+// The enum's C name if `group` is such an enum.
+std::optional<std::string> vm_attributes_enum(const Group &group) {
+    if (!group.title.starts_with("enum seL4_") || !group.title.ends_with(vm_attributes))
+        return std::nullopt;
+    return group.title.substr(5);
+}
+
+std::string enumerator_name(const std::string &enum_name, const std::string &c_name) {
+    const std::string prefix = enum_name.substr(0, enum_name.size() + 1 - vm_attributes.size()); // seL4_ARM_
+    std::string name = c_name.starts_with(prefix) ? c_name.substr(prefix.size()) : constants::cpp_name(c_name);
+    if (name.ends_with(vm_attributes) && name.size() > vm_attributes.size())
+        name.erase(name.size() - vm_attributes.size());
+    return name;
+}
+
+// Where a constant comes from, for its documentation.
+std::string origin(const Constant &constant, const Group &group) {
+    if (group.title != "#define")
+        return constant.name + " (" + group.title + ", " + group.file + ":" + std::to_string(constant.line) + ").";
+    return constant.name + " (\\#define, " + group.file + ":" + std::to_string(constant.line) + ")" +
+           (constant.definition != literal(constant) ? ": `" + constant.definition + "`." : ".");
+}
+
+void enum_class(std::ostringstream &out, const std::string &name, const std::vector<Group> &groups, const std::string &what) {
+    out << "/// \\brief " << what << ": " << name << " from";
     for (const Group &group : groups)
         out << " " << group.title << " (" << where(group) << ")" << (&group != &groups.back() ? "," : ".");
     out << "\nenum class " << constants::cpp_name(name) << " : Word {\n";
     for (const Group &group : groups)
         for (const Constant &constant : group.constants)
-            out << "    " << constants::cpp_name(constant.name) << " = " << literal(constant) << ",\n";
+            out << "    " << constants::cpp_name(constant.name) << " = " << literal(constant) << ", ///< " << constant.name
+                << ".\n";
     out << "};\n\n";
 }
 
+void vm_attributes_enum_class(std::ostringstream &out, const std::string &name, const Group &group) {
+    const std::string type = constants::cpp_name(name);
+    out << "/// \\brief The attributes of a mapping (" << name << ", " << where(group) << "), which the map\n"
+        << "/// invocations take; combined with | and tested with \\&.\n"
+        << "enum class " << type << " : Word {\n";
+    for (const Constant &constant : group.constants)
+        out << "    " << enumerator_name(name, constant.name) << " = " << literal(constant) << ", ///< " << constant.name
+            << ".\n";
+    out << "};\n\n";
+    for (const auto &[op, what] : {std::pair{"|", "Both sets of attributes"}, std::pair{"&", "The attributes in both sets"}})
+        out << "/// \\brief " << what << ".\n"
+            << "constexpr " << type << " operator" << op << "(" << type << " a, " << type << " b) noexcept {\n"
+            << "    return static_cast<" << type << ">(static_cast<Word>(a) " << op << " static_cast<Word>(b));\n}\n\n";
+}
+
 void constant_group(std::ostringstream &out, const Group &group) {
+    if (const auto name = vm_attributes_enum(group)) {
+        vm_attributes_enum_class(out, *name, group);
+        return;
+    }
     bool defines = group.title == "#define";
     out << "// " << (defines ? "#define, from line " + std::to_string(group.line) : group.title + ", line " + std::to_string(group.line))
         << "\n";
-    for (const Constant &constant : group.constants) {
+    for (const Constant &constant : group.constants)
         out << "inline constexpr " << (constant.value.negative() ? "long " : "Word ") << constants::cpp_name(constant.name)
-            << " = " << literal(constant) << ";";
-        if (defines)
-            out << " // line " << constant.line
-                << (constant.definition != literal(constant) ? ": " + constant.definition : "");
-        out << "\n";
-    }
+            << " = " << literal(constant) << "; ///< " << origin(constant, group) << "\n";
     out << "\n";
 }
 
@@ -73,9 +119,14 @@ std::vector<Checked> checked(const Constants &constants) {
         for (const Constant &constant : group.constants)
             list.push_back({"ObjectTypes", constant.name,
                             "static_cast<Word>(ObjectType::" + constants::cpp_name(constant.name) + ")"});
-    for (const Group &group : constants.groups)
+    for (const Group &group : constants.groups) {
+        const auto vm_enum = vm_attributes_enum(group);
         for (const Constant &constant : group.constants)
-            list.push_back({test_name(group.file), constant.name, constants::cpp_name(constant.name)});
+            list.push_back({test_name(group.file), constant.name,
+                            vm_enum ? "static_cast<Word>(" + constants::cpp_name(*vm_enum) +
+                                          "::" + enumerator_name(*vm_enum, constant.name) + ")"
+                                    : constants::cpp_name(constant.name)});
+    }
     return list;
 }
 
@@ -93,9 +144,13 @@ std::string emit_constants_header(const Constants &constants, const Provenance &
     std::ostringstream out;
     out << header_comment(from, "seL4 constants, error codes, object types and register contexts, as libsel4's "
                                 "headers define them for this configuration.")
-        << "#pragma once\n\n#include <cstdint>\n\nnamespace sel4::gen {\n\nusing Word = std::uintptr_t;\n\n";
-    enum_class(out, "seL4_Error", {constants.errors});
-    enum_class(out, "seL4_ObjectType", constants.object_types);
+        << "#pragma once\n\n#include <cstdint>\n\n"
+        << "/// \\brief What sel4-bindgen generates from the kernel's interface files: libsel4's types,\n"
+        << "/// constants and invocations in C++, the ground the hand-written bindings stand on.\n"
+        << "namespace sel4::gen {\n\n"
+        << "/// \\brief A machine word (seL4_Word).\nusing Word = std::uintptr_t;\n\n";
+    enum_class(out, "seL4_Error", {constants.errors}, "The errors of invocations");
+    enum_class(out, "seL4_ObjectType", constants.object_types, "The kinds of object Untyped_Retype makes");
 
     auto group = constants.groups.begin();
     for (const auto &[file, path] : constants.files) {
@@ -115,9 +170,10 @@ std::string emit_constants_header(const Constants &constants, const Provenance &
     }
 
     for (const constants::Struct &s : constants.structs) {
-        out << "// " << s.name << " (" << s.file << ":" << s.line << ")\nstruct " << constants::cpp_name(s.name) << " {\n";
+        out << "/// \\brief " << s.name << " (" << s.file << ":" << s.line << "): the same words, in the same order.\n"
+            << "struct " << constants::cpp_name(s.name) << " {\n";
         for (const std::string &field : s.fields)
-            out << "    Word " << field << ";\n";
+            out << "    Word " << field << "; ///< " << s.name << "'s " << field << ".\n";
         out << "};\n\n";
     }
     out << "} // namespace sel4::gen\n";

@@ -15,6 +15,8 @@ using invocations::Kind;
 using invocations::Method;
 using invocations::ObjectApi;
 using invocations::Parameter;
+using invocations::Typed;
+using invocations::TypedInput;
 
 namespace {
 
@@ -25,7 +27,33 @@ std::string shifted_left(const std::string &expression, unsigned shift) {
     return shift == 0 ? expression : "(" + expression + " << " + std::to_string(shift) + ")";
 }
 
-std::string words_of(const Parameter &param) { return param.name + "_words"; }
+// The C++ name of a parameter or output: bufferFrame -> buffer_frame, a keyword with a trailing _.
+std::string cpp_name(const std::string &xml_name) { return parameter_name(snake_case(xml_name)); }
+
+std::string words_of(const Parameter &param) { return cpp_name(param.name) + "_words"; }
+
+// Text from the XML in a Doxygen comment: its command and markup characters escaped.
+std::string doc_text(const std::string &text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '\\' || c == '@' || c == '<' || c == '>' || c == '&' || c == '#' || c == '%')
+            out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+// A sentence of the XML, ending in a full stop.
+std::string sentence(const std::string &text) {
+    const std::string escaped = doc_text(text);
+    return escaped.empty() || escaped.ends_with('.') ? escaped : escaped + ".";
+}
+
+// What a parameter or output is: its description, or its name and C type.
+std::string what_is(const Parameter &param) {
+    return param.description.empty() ? "The `" + param.name + "` argument (" + param.type.c_name + ")."
+                                     : sentence(param.description);
+}
 
 // Emits one low-level stub and its typed method.
 class MethodWriter {
@@ -33,19 +61,23 @@ public:
     MethodWriter(const ObjectApi &api, const Method &method) : api_(api), method_(method), word_(api.arch.word_bits) {}
 
     void stub(std::ostringstream &out) const {
-        out << "\n// " << method_.c_name() << " (" << location() << ")" << brief() << "\n"
+        out << "\n/// \\brief " << method_.c_name() << ": " << summary() << "\n"
+            << "///\n"
+            << "/// The low-level stub (" << location() << "): the invoked capability is `service`; the other\n"
+            << "/// arguments are libsel4's, in its order and types; the outputs are written only on success.\n"
+            << "/// \\return The kernel's error, Error::NoError on success.\n"
             << "inline Error " << stub_name(method_) << "(IpcBuffer &ipc, CPtr service";
         for (const Parameter &param : method_.inputs)
-            out << ", " << declaration(input_type(param), param);
+            out << ", " << declaration(input_type(param), cpp_name(param.name));
         for (const Parameter &param : method_.outputs)
-            out << ", " << param.type.cpp << " &" << parameter_name(param.name);
+            out << ", " << param.type.cpp << " &" << cpp_name(param.name);
         out << ") noexcept {\n";
 
         for (const Parameter &param : method_.inputs) {
             if (param.type.kind == Kind::Cap)
-                out << "    ipc.caps_or_badges[" << param.offset << "] = " << parameter_name(param.name) << ";\n";
+                out << "    ipc.caps_or_badges[" << param.offset << "] = " << cpp_name(param.name) << ";\n";
             else if (param.type.kind == Kind::Struct)
-                out << "    const Word *const " << words_of(param) << " = detail::words_of(" << parameter_name(param.name)
+                out << "    const Word *const " << words_of(param) << " = detail::words_of(" << cpp_name(param.name)
                     << ");\n";
         }
         marshal(out);
@@ -67,9 +99,10 @@ public:
     void out_struct(std::ostringstream &out) const {
         if (method_.outputs.size() < 2)
             return;
-        out << "\n// The outputs of " << method_.c_name() << ".\nstruct " << out_struct_name(method_) << " {\n";
+        out << "\n/// \\brief The outputs of " << method_.c_name() << ", which " << mixin_owner() << "::"
+            << mixin_name(method_) << "() returns.\nstruct " << out_struct_name(method_) << " {\n";
         for (const Parameter &param : method_.outputs)
-            out << "    " << param.type.cpp << " " << parameter_name(param.name) << ";\n";
+            out << "    " << param.type.cpp << " " << cpp_name(param.name) << "; ///< " << what_is(param) << "\n";
         out << "};\n";
     }
 
@@ -78,47 +111,104 @@ public:
         const std::string result = outputs == 0   ? "void"
                                    : outputs == 1 ? method_.outputs.front().type.cpp
                                                   : out_struct_name(method_);
-        out << "\n    // " << method_.c_name() << brief() << "\n"
+        out << "\n    /// \\brief " << summary() << "\n"
+            << "    ///\n"
+            << "    /// " << method_.c_name() << " (" << location() << ")."
+            << (method_.description.empty() ? "" : " " + sentence(method_.description)) << "\n";
+        for (const TypedInput &input : method_.typed_inputs)
+            out << "    /// \\param " << cpp_name(input.name) << " " << describe(input) << "\n";
+        out << "    /// \\return " << (outputs == 0   ? "Nothing on success."
+                                       : outputs == 1 ? "On success, the output: " + what_is(method_.outputs.front())
+                                                      : "On success, the outputs (" + out_struct_name(method_) + ").")
+            << " Otherwise the kernel's error.\n"
             << "    Result<" << result << "> " << mixin_name(method_) << "(";
-        for (std::size_t i = 0; i < method_.inputs.size(); ++i) {
-            const Parameter &param = method_.inputs[i];
-            out << (i ? ", " : "") << declaration(typed_input_type(param), param);
+        for (std::size_t i = 0; i < method_.typed_inputs.size(); ++i) {
+            const TypedInput &input = method_.typed_inputs[i];
+            out << (i ? ", " : "") << declaration(typed_type(input), cpp_name(input.name));
         }
         out << ") const noexcept {\n"
             << "        const Self &self = static_cast<const Self &>(*this);\n";
         std::string call = stub_name(method_) + "(self.ipc_buffer(), self.cptr()";
-        for (const Parameter &param : method_.inputs)
-            call += ", " + parameter_name(param.name) + (param.type.kind == Kind::Cap ? ".cptr()" : "");
+        for (const TypedInput &input : method_.typed_inputs)
+            for (const std::string &argument : stub_arguments(input))
+                call += ", " + argument;
         if (outputs == 0) {
             out << "        return to_result(" << call << "));\n    }\n";
             return;
         }
-        const std::string value = outputs == 1 ? parameter_name(method_.outputs.front().name) : "out";
+        const std::string value = outputs == 1 ? cpp_name(method_.outputs.front().name) : "out";
         out << "        " << result << " " << value << "{};\n";
         for (const Parameter &param : method_.outputs)
-            call += ", " + (outputs == 1 ? value : value + "." + parameter_name(param.name));
+            call += ", " + (outputs == 1 ? value : value + "." + cpp_name(param.name));
         out << "        if (const Error error = " << call << "); error != Error::NoError)\n"
             << "            return std::unexpected(error);\n"
             << "        return " << value << ";\n    }\n";
     }
 
 private:
-    std::string brief() const { return method_.brief.empty() ? "" : ": " + method_.brief; }
+    std::string summary() const { return method_.brief.empty() ? "Invokes " + method_.c_name() + "." : sentence(method_.brief); }
+
+    std::string mixin_owner() const { return "Methods<obj::" + method_.tag + ", Self>"; }
 
     std::string location() const {
         return std::filesystem::path(method_.path).filename().string() + ":" + std::to_string(method_.line);
+    }
+
+    // A typed input's documentation: that of the parameters it stands for.
+    std::string describe(const TypedInput &input) const {
+        if (input.inputs.size() == 1)
+            return what_is(method_.inputs[input.inputs.front()]);
+        std::string names, descriptions;
+        for (std::size_t i : input.inputs) {
+            const Parameter &param = method_.inputs[i];
+            names.append(names.empty() ? "" : ", ").append(param.name);
+            if (!param.description.empty())
+                descriptions.append(" ").append(sentence(param.description));
+        }
+        return "Stands for `" + names + "`." + descriptions;
     }
 
     static std::string input_type(const Parameter &param) {
         return param.type.kind == Kind::Struct ? "const " + param.type.cpp + " &" : param.type.cpp;
     }
 
-    static std::string declaration(const std::string &type, const Parameter &param) {
-        return type + (type.ends_with('&') ? "" : " ") + parameter_name(param.name);
+    static std::string declaration(const std::string &type, const std::string &name) {
+        return type + (type.ends_with('&') ? "" : " ") + name;
     }
 
-    static std::string typed_input_type(const Parameter &param) {
-        return param.type.kind == Kind::Cap ? "Cap<obj::" + param.type.tag + ">" : input_type(param);
+    std::string typed_type(const TypedInput &input) const {
+        const Parameter &first = method_.inputs[input.inputs.front()];
+        switch (input.typed) {
+        case Typed::Same: return input_type(first);
+        case Typed::Cap: return "Cap<obj::" + input.tag + ">";
+        case Typed::CapRights: return "CapRights";
+        case Typed::VmAttributes: return first.type.c_name.substr(5); // seL4_ARM_VMAttributes: ARM_VMAttributes
+        case Typed::Badge: return "Badge";
+        case Typed::CapData: return "CapData";
+        case Typed::CNodeCapData: return "CNodeCapData";
+        case Typed::Blueprint: return "ObjectBlueprint";
+        case Typed::Absolute: return "AbsoluteCPtr";
+        case Typed::Relative: return "RelativeCPtr";
+        }
+        return "";
+    }
+
+    // The stub's arguments for one typed input, in the stub's order.
+    static std::vector<std::string> stub_arguments(const TypedInput &input) {
+        const std::string name = cpp_name(input.name);
+        switch (input.typed) {
+        case Typed::Same: return {name};
+        case Typed::Cap: return {name + ".cptr()"};
+        case Typed::CapRights: return {name + ".raw()"};
+        case Typed::VmAttributes: return {"static_cast<Word>(" + name + ")"};
+        case Typed::Badge: return {name + ".value()"};
+        case Typed::CapData: return {name + ".word()"};
+        case Typed::CNodeCapData: return {name + ".words[0]"};
+        case Typed::Blueprint: return {"static_cast<Word>(" + name + ".type)", name + ".size_bits"};
+        case Typed::Absolute: return {name + ".root().cptr()", name + ".index()", name + ".depth()"};
+        case Typed::Relative: return {name + ".index()", name + ".depth()"};
+        }
+        return {};
     }
 
     std::string register_list() const {
@@ -148,8 +238,8 @@ private:
     void count_loop(std::ostringstream &out, const Parameter &param, unsigned first, bool sending) const {
         const unsigned in_registers = first < api_.arch.register_words ? api_.arch.register_words - first : 0;
         const std::string message_index = first == 0 ? "i" : "i + " + std::to_string(first);
-        const std::string count = parameter_name(method_.inputs[*method_.register_count].name);
-        out << "    // Only the first `" << count << "` words of " << param.name << " are "
+        const std::string count = cpp_name(method_.inputs[*method_.register_count].name);
+        out << "    // Only the first `" << count << "` words of " << cpp_name(param.name) << " are "
             << (sending ? "sent" : "received") << ".\n"
             << "    for (Word i = " << in_registers << "; i < std::min<Word>(" << count << ", "
             << param.type.bits / word_ << "); ++i)\n"
@@ -163,7 +253,7 @@ private:
         const Parameter *counted = register_struct(method_.inputs);
         for (const Parameter &param : method_.inputs) {
             const unsigned index = param.offset / word_;
-            const std::string name = parameter_name(param.name);
+            const std::string name = cpp_name(param.name);
             switch (param.type.kind) {
             case Kind::Cap:
                 break;
@@ -200,7 +290,7 @@ private:
         for (const Parameter &param : method_.outputs) {
             const unsigned index = param.offset / word_;
             const unsigned shift = param.offset % word_;
-            const std::string name = parameter_name(param.name);
+            const std::string name = cpp_name(param.name);
             const std::string source = message_word(index);
             const std::string bits = shift == 0 ? source : "(" + source + " >> " + std::to_string(shift) + ")";
             switch (param.type.kind) {
@@ -257,9 +347,9 @@ void check_names(const std::vector<const Method *> &methods) {
     }
 }
 
-bool takes_caps(const Method *method) {
-    return std::any_of(method->inputs.begin(), method->inputs.end(),
-                       [](const Parameter &param) { return param.type.kind == Kind::Cap; });
+bool takes(const Method *method, Typed typed) {
+    return std::any_of(method->typed_inputs.begin(), method->typed_inputs.end(),
+                       [&](const TypedInput &input) { return input.typed == typed; });
 }
 
 } // namespace
@@ -317,20 +407,28 @@ std::string emit_invocations_header(const ObjectApi &api, const Provenance &from
         << "#include <sel4/invocation_support.hpp>\n\n"
         << "#include <algorithm>\n#include <cstdint>\n#include <expected>\n#include <type_traits>\n";
 
-    out << "\n// One tag per kernel object type that the object API names.\nnamespace sel4::obj {\n";
+    out << "\nnamespace sel4::obj {\n";
     for (const std::string &tag : api.tags)
-        out << "struct " << tag << ";\n";
+        out << "/// \\brief The kind of kernel object a Cap<obj::" << tag << "> refers to (a tag, never defined).\n"
+            << "struct " << tag << ";\n";
+    if (api.arch.vspace_tag != "VSpace")
+        out << "/// \\brief The root of a VSpace on " << api.arch.name << ": a " << api.arch.vspace_tag << ".\n"
+            << "using VSpace = " << api.arch.vspace_tag << ";\n";
     out << "} // namespace sel4::obj\n\nnamespace sel4::cap {\n";
     for (const std::string &tag : api.tags)
-        out << "using " << tag << " = Cap<obj::" << tag << ">;\n";
+        out << "/// \\brief A capability to a " << tag << ".\nusing " << tag << " = Cap<obj::" << tag << ">;\n";
+    if (api.arch.vspace_tag != "VSpace")
+        out << "/// \\brief A capability to the root of a VSpace (a " << api.arch.vspace_tag << ").\n"
+            << "using VSpace = Cap<obj::VSpace>;\n";
     out << "} // namespace sel4::cap\n\nnamespace sel4::gen {\n\n";
 
-    out << "// libsel4's invocation_label, sel4_arch_invocation_label and arch_invocation_label as one enum.\n"
-        << "enum class InvocationLabel : Word {\n    InvalidInvocation = 0,\n";
+    out << "/// \\brief The invocation labels: libsel4's invocation_label, sel4_arch_invocation_label and\n"
+        << "/// arch_invocation_label as one enum, numbered as libsel4 numbers them in this configuration.\n"
+        << "enum class InvocationLabel : Word {\n    InvalidInvocation = 0, ///< No invocation: the kernel rejects it.\n";
     for (const invocations::Label &label : api.labels)
         if (label.condition.holds)
-            out << "    " << label.name << " = " << label.number << ","
-                << (label.condition.text.empty() ? "" : " // " + label.condition.text) << "\n";
+            out << "    " << label.name << " = " << label.number << ", ///< libsel4's " << label.name
+                << (label.condition.text.empty() ? "." : ", if `" + label.condition.text + "`.") << "\n";
     bool any_left_out = false;
     for (const invocations::Label &label : api.labels)
         if (!label.condition.holds) {
@@ -362,9 +460,10 @@ std::string emit_invocations_header(const ObjectApi &api, const Provenance &from
     for (unsigned i = 0; i < api.arch.register_words; ++i)
         out << "        ipc.msg[" << i << "] = mr" << i << ";\n";
     out << "    }\n    return error;\n}\n\n"
-        << "// Cap<Object> named through Self, so that the typed methods need it complete only where they\n"
-        << "// are used: Cap<Object> derives from Methods, so it is incomplete where they are defined.\n"
-        << "template <class Object, class Self> struct DependentCap {\n    using type = Cap<Object>;\n};\n\n"
+        << "// T named through Self, so that the typed methods need T complete only where they are\n"
+        << "// used: Cap<Object> derives from Methods, so it is incomplete where they are defined, and\n"
+        << "// AbsoluteCPtr, which holds a Cap<obj::CNode>, is defined after Cap.\n"
+        << "template <class T, class Self> struct Dependent {\n    using type = T;\n};\n\n"
         << "// The words of a register-context struct, which is made of words only, read and written in\n"
         << "// place as libsel4 does (no copy of the whole struct).\n"
         << "template <class T> const Word *words_of(const T &value) noexcept {\n"
@@ -384,7 +483,9 @@ std::string emit_invocations_header(const ObjectApi &api, const Provenance &from
     out << "\n// ---- Typed methods, mixed into Cap<Object> (Self), which provides ipc_buffer() and cptr().\n";
     for (const Method *method : methods)
         MethodWriter(api, *method).out_struct(out);
-    out << "\ntemplate <class Object, class Self> struct Methods {};\n";
+    out << "\n/// \\brief The typed invocations of a kind of object, mixed into Cap<Object> and Bound<Object>\n"
+        << "/// (`Self`, which provides ipc_buffer() and cptr()); empty for objects without invocations.\n"
+        << "template <class Object, class Self> struct Methods {};\n";
     for (const std::string &tag : api.tags) {
         std::vector<const Method *> of_tag;
         for (const Method *method : methods)
@@ -392,9 +493,15 @@ std::string emit_invocations_header(const ObjectApi &api, const Provenance &from
                 of_tag.push_back(method);
         if (of_tag.empty())
             continue;
-        out << "\ntemplate <class Self> struct Methods<obj::" << tag << ", Self> {\n";
-        if (std::any_of(of_tag.begin(), of_tag.end(), takes_caps))
-            out << "    template <class Object> using Cap = typename detail::DependentCap<Object, Self>::type;\n";
+        out << "\n/// \\brief The invocations of a " << tag << " (" << of_tag.front()->interface
+            << "), as methods of Cap<obj::" << tag << "> and Bound<obj::" << tag << ">.\n"
+            << "template <class Self> struct Methods<obj::" << tag << ", Self> {\n";
+        if (std::any_of(of_tag.begin(), of_tag.end(), [](const Method *m) { return takes(m, Typed::Cap); }))
+            out << "    /// \\brief Cap<Object>, named through Self.\n"
+                << "    template <class Object> using Cap = typename detail::Dependent<sel4::Cap<Object>, Self>::type;\n";
+        if (std::any_of(of_tag.begin(), of_tag.end(), [](const Method *m) { return takes(m, Typed::Absolute); }))
+            out << "    /// \\brief sel4::AbsoluteCPtr, named through Self.\n"
+                << "    using AbsoluteCPtr = typename detail::Dependent<sel4::AbsoluteCPtr, Self>::type;\n";
         for (const Method *method : of_tag)
             MethodWriter(api, *method).mixin_method(out);
         out << "};\n";

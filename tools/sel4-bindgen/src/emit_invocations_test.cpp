@@ -157,13 +157,6 @@ std::string emit_invocation_test_cpp(const ObjectApi &api, const Provenance &fro
     std::ostringstream out;
     out << provenance_comment(from, "//")
         << "// Checks every generated invocation stub against libsel4's, through the cref_ wrappers.\n"
-        << "#include <cstdint>\n\n"
-        << "// Stand-ins for the structs that the real support header takes from libsel4's headers: as\n"
-        << "// many words, so that message word i is struct word i, as libsel4 marshals them.\n"
-        << "namespace sel4::gen {\n";
-    for (const invocations::StructType &type : api.structs)
-        out << "struct " << type.cpp << " {\n    std::uintptr_t words[" << type.words << "];\n};\n";
-    out << "} // namespace sel4::gen\n\n"
         << "#include \"invocation_harness.hpp\"\n\n"
         << "using sel4::Word;\n\n"
         << "extern \"C\" {\nextern const long cref_labels[];\n";

@@ -84,11 +84,11 @@ std::vector<ArchEntry> arch_entries(const config::Config &config) {
     const unsigned vcpu_context_words = config.is_defined("X86_64_VTX_64BIT_GUESTS") ? 15 : 7;
     return {
         {"ARCH_AARCH64",
-         {"aarch64", 64, 4},
+         {"aarch64", 64, 4, "VSpace"},
          {{"seL4_UserContext", {"UserContext", 36}}, {"seL4_ARM_SMCContext", {"ARM_SMCContext", 8}}}},
-        {"ARCH_RISCV64", {"riscv64", 64, 4}, {{"seL4_UserContext", {"UserContext", 32}}}},
+        {"ARCH_RISCV64", {"riscv64", 64, 4, "PageTable"}, {{"seL4_UserContext", {"UserContext", 32}}}},
         {"ARCH_X86_64",
-         {"x86_64", 64, 4},
+         {"x86_64", 64, 4, "Pml4"},
          {{"seL4_UserContext", {"UserContext", 20}}, {"seL4_VCPUContext", {"VCPUContext", vcpu_context_words}}}},
     };
 }
@@ -116,6 +116,42 @@ std::map<std::string, Type> types_of(const ArchEntry &entry) {
     return types;
 }
 
+// What a bare seL4_CPtr or seL4_Word parameter is, where its XML type does not say so but
+// its description does (quoted). An empty interface stands for every interface.
+struct Meaning {
+    const char *interface;
+    const char *name;
+    const char *c_type;
+    Typed typed;
+    const char *tag = ""; // Typed::Cap; VSpace stands for the arch's VSpace root
+};
+const Meaning meanings[] = {
+    // "Capability to the VSpace which will contain the mapping", "The VSpace that is being assigned"
+    {"", "vspace", "seL4_CPtr", Typed::Cap, "VSpace"},
+    {"", "vspace_root", "seL4_CPtr", Typed::Cap, "VSpace"}, // "The new VSpace root."
+    // "Capability to a page containing the thread's IPC buffer."
+    {"", "bufferFrame", "seL4_CPtr", Typed::Cap, "Page"},
+    {"", "notification", "seL4_CPtr", Typed::Cap, "Notification"}, // "Notification to bind."
+    // "CPtr to the endpoint which receives IPCs when this thread faults." Without MCS a word,
+    // resolved in the CSpace of the thread being configured.
+    {"", "fault_ep", "seL4_CPtr", Typed::Cap, "Endpoint"},
+    {"", "fault_ep", "seL4_Word", Typed::Cap, "Endpoint"},
+    {"", "timeout_fault_ep", "seL4_CPtr", Typed::Cap, "Endpoint"},
+    {"", "sched_context", "seL4_CPtr", Typed::Cap, "SchedContext"}, // "Capability to the scheduling context"
+    // "Optionally set the guard and guard size of the new root CNode."
+    {"", "cspace_root_data", "seL4_Word", Typed::CNodeCapData},
+    // "Badge or guard to be applied to the new capability", "The new capdata for the capability"
+    {"seL4_CNode", "badge", "seL4_Word", Typed::CapData},
+    {"seL4_CNode", "dest_badge", "seL4_Word", Typed::CapData},
+    {"seL4_CNode", "pivot_badge", "seL4_Word", Typed::CapData},
+    // "Identifier for this scheduling context. Delivered to timeout exception handler."
+    {"seL4_SchedControl", "badge", "seL4_Word", Typed::Badge},
+};
+
+// The object tags that the support header (sel4/invocation_support.hpp) declares: objects
+// without invocations of their own.
+const std::set<std::string> support_tags = {"Unspecified", "Endpoint", "Notification", "Reply"};
+
 // Elements of <method> that only document it.
 const std::set<std::string> documentation = {"brief", "description", "error", "return", "cap_param"};
 
@@ -128,13 +164,16 @@ bool is_identifier(const char *name) {
     return true;
 }
 
-// The text of an element on one line: runs of white space become one space, and an element
-// such as <texttt text="x"/> or <obj name="x"/> stands for that attribute.
+// The text of an element on one line: runs of white space become one space, an element such
+// as <texttt text="x"/> or <obj name="x"/> stands for that attribute, and a <docref> (a
+// reference into the manual) is left out.
 void collect_text(const tinyxml2::XMLNode &node, std::string &out) {
     for (const tinyxml2::XMLNode *child = node.FirstChild(); child; child = child->NextSibling()) {
         if (const tinyxml2::XMLText *text = child->ToText())
             out += text->Value();
-        else if (const XMLElement *element = child->ToElement(); element && element->Attribute("text"))
+        else if (const XMLElement *element = child->ToElement(); element && std::strcmp(element->Name(), "docref") == 0)
+            continue;
+        else if (element && element->Attribute("text"))
             out += element->Attribute("text");
         else if (element && element->Attribute("name"))
             out += element->Attribute("name");
@@ -143,9 +182,7 @@ void collect_text(const tinyxml2::XMLNode &node, std::string &out) {
     }
 }
 
-std::string one_line(const XMLElement &element) {
-    std::string raw;
-    collect_text(element, raw);
+std::string squeezed(const std::string &raw) {
     std::string result;
     for (char c : raw) {
         if (std::isspace(static_cast<unsigned char>(c))) {
@@ -158,6 +195,27 @@ std::string one_line(const XMLElement &element) {
     if (!result.empty() && result.back() == ' ')
         result.pop_back();
     return result;
+}
+
+std::string one_line(const XMLElement &element) {
+    std::string raw;
+    collect_text(element, raw);
+    return squeezed(raw);
+}
+
+// "src_" of src_root, "" of root; nullopt unless `name` ends with `suffix`.
+std::optional<std::string> prefix_of(const std::string &name, std::string_view suffix) {
+    if (!name.ends_with(suffix))
+        return std::nullopt;
+    std::string prefix = name.substr(0, name.size() - suffix.size());
+    if (!prefix.empty() && !prefix.ends_with('_'))
+        return std::nullopt;
+    return prefix;
+}
+
+// The name of a group of parameters from their common prefix: src of src_; `bare` for none.
+std::string group_name(const std::string &prefix, const char *bare) {
+    return prefix.empty() ? bare : prefix.substr(0, prefix.size() - 1);
 }
 
 // Names the generated stubs and methods use for themselves (and <parameter>_words).
@@ -187,7 +245,7 @@ private:
     [[noreturn]] void fail(int line, const std::string &what) const { throw InputError(*path_, line, what); }
 
     void note_tag(const std::string &tag) {
-        if (tag != "Unspecified" && std::find(api_.tags.begin(), api_.tags.end(), tag) == api_.tags.end())
+        if (!support_tags.contains(tag) && std::find(api_.tags.begin(), api_.tags.end(), tag) == api_.tags.end())
             api_.tags.push_back(tag);
     }
 
@@ -234,6 +292,8 @@ private:
                 read_param(*child, method);
             } else if (child_name == "brief") {
                 method.brief = one_line(*child);
+            } else if (child_name == "description") {
+                method.description = one_line(*child);
             } else if (!documentation.contains(child_name)) {
                 fail(child->GetLineNum(), "unknown element <" + child_name + "> in <method>");
             }
@@ -244,6 +304,7 @@ private:
             if (input.type.kind == Kind::Cap)
                 method.extra_caps = input.offset + 1;
         find_register_count(method);
+        find_typed_inputs(method);
         add_label(element, method);
         api_.methods.push_back(std::move(method));
     }
@@ -275,7 +336,8 @@ private:
                            "', which libsel4 cannot return");
         if (type->second.kind == Kind::Cap)
             note_tag(type->second.tag);
-        (in ? method.inputs : method.outputs).push_back({name, type->second, line, 0});
+        const char *description = element.Attribute("description");
+        (in ? method.inputs : method.outputs).push_back({name, type->second, line, 0, squeezed(description ? description : "")});
     }
 
     // Caps are numbered in order; everything else is packed into message words.
@@ -322,6 +384,64 @@ private:
                                   (writes ? "input" : "output") + " struct, as libsel4 expects");
     }
 
+    // The prefix of an index parameter at `i` followed by its depth (seL4_Uint8, or a word as
+    // Untyped_Retype's node_depth).
+    static std::optional<std::string> index_and_depth(const std::vector<Parameter> &inputs, std::size_t i) {
+        if (i + 1 >= inputs.size() || inputs[i].type.c_name != "seL4_Word")
+            return std::nullopt;
+        const auto prefix = prefix_of(inputs[i].name, "index");
+        const std::string &depth_type = inputs[i + 1].type.c_name;
+        if (!prefix || inputs[i + 1].name != *prefix + "depth" || (depth_type != "seL4_Uint8" && depth_type != "seL4_Word"))
+            return std::nullopt;
+        return prefix;
+    }
+
+    // The typed method's inputs: groups first (a CSpace address, a blueprint), then what one
+    // parameter's type or its entry in `meanings` says.
+    void find_typed_inputs(Method &method) {
+        const std::vector<Parameter> &inputs = method.inputs;
+        for (std::size_t i = 0; i < inputs.size();) {
+            const Parameter &param = inputs[i];
+            TypedInput typed{Typed::Same, param.name, "", {i}};
+            const auto root = param.type.c_name == "seL4_CNode" ? prefix_of(param.name, "root") : std::nullopt;
+            const auto path = index_and_depth(inputs, root ? i + 1 : i);
+            if (method.interface == "seL4_Untyped" && param.name == "type" && i + 1 < inputs.size() &&
+                inputs[i + 1].name == "size_bits") {
+                typed = {Typed::Blueprint, "blueprint", "", {i, i + 1}};
+            } else if (root && path && (root->empty() || *root == *path)) {
+                typed = {Typed::Absolute, group_name(path->empty() ? *root : *path, "slot"), "", {i, i + 1, i + 2}};
+            } else if (!root && path && method.interface == "seL4_CNode") {
+                typed = {Typed::Relative, group_name(*path, "slot"), "", {i, i + 1}};
+            } else if (param.type.kind == Kind::CapRights) {
+                typed.typed = Typed::CapRights;
+            } else if (param.type.c_name.ends_with("_VMAttributes")) {
+                typed.typed = Typed::VmAttributes;
+            } else if (const Meaning *meaning = meaning_of(method, param)) {
+                typed.typed = meaning->typed;
+                typed.tag = meaning->tag;
+                if (!typed.tag.empty())
+                    note_tag(typed.tag == "VSpace" ? api_.arch.vspace_tag : typed.tag);
+            } else if (param.type.kind == Kind::Cap) {
+                typed.typed = Typed::Cap;
+                typed.tag = param.type.tag;
+            }
+            for (const TypedInput &other : method.typed_inputs)
+                if (other.name == typed.name)
+                    fail(param.line, "the typed method's parameter '" + typed.name + "' of '" + method.c_name() +
+                                         "' would appear twice");
+            i += typed.inputs.size();
+            method.typed_inputs.push_back(std::move(typed));
+        }
+    }
+
+    static const Meaning *meaning_of(const Method &method, const Parameter &param) {
+        for (const Meaning &meaning : meanings)
+            if ((!*meaning.interface || method.interface == meaning.interface) && param.name == meaning.name &&
+                param.type.c_name == meaning.c_type)
+                return &meaning;
+        return nullptr;
+    }
+
     // As invocation_header_gen.py: a label is its id under its condition. The same id under
     // another condition is another enum entry (TCBConfigure with and without MCS).
     void add_label(const XMLElement &element, const Method &method) {
@@ -357,8 +477,6 @@ ObjectApi parse(const std::vector<std::pair<std::string, std::string>> &files, c
         throw std::runtime_error("the kernel configuration (gen_config.json) sets none of CONFIG_ARCH_AARCH64, "
                                  "CONFIG_ARCH_RISCV64 and CONFIG_ARCH_X86_64: no invocation stubs for this architecture");
     api.arch = arch->arch;
-    for (const auto &[name, type] : arch->structs)
-        api.structs.push_back(type);
 
     Reader reader(config, api, *arch);
     for (const auto &[path, text] : files) {

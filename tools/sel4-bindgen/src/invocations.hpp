@@ -12,6 +12,12 @@
 // aligned to its own size or a word, whichever is smaller (seL4_Bool takes 1 bit, structs
 // whole words); output parameters are packed the same way in the reply. The first
 // `register_words` message words travel in registers.
+//
+// Typed inputs: what the typed methods take instead of the stubs' inputs, from what the XML
+// says an argument is (its type: a cap type, seL4_CapRights_t, *_VMAttributes; a CNode
+// followed by an index and a depth: a CSpace address) and, where the XML leaves it a bare
+// CPtr or word, from a table of what the parameter's description says it is (a VSpace, an
+// endpoint, a badge...).
 #pragma once
 
 #include "config.hpp"
@@ -45,7 +51,29 @@ struct Parameter {
     std::string name;
     Type type;
     int line = 0;
-    unsigned offset = 0; // in the message (or reply) in bits; for Kind::Cap the extra cap index
+    unsigned offset = 0;     // in the message (or reply) in bits; for Kind::Cap the extra cap index
+    std::string description; // the `description` attribute, on one line
+};
+
+// What a typed method takes in place of one or more of the stub's inputs.
+enum class Typed {
+    Same,         // the stub's own type: integers, bools, structs
+    Cap,          // Cap<obj::tag>: a cap parameter, or a seL4_Word that holds a CPtr
+    CapRights,    // CapRights
+    VmAttributes, // the enum class named after the XML type (seL4_ARM_VMAttributes: ARM_VMAttributes)
+    Badge,        // Badge
+    CapData,      // CapData: a badge or a CNode guard
+    CNodeCapData, // CNodeCapData: a CNode guard
+    Blueprint,    // ObjectBlueprint, for Untyped_Retype's type and size_bits
+    Absolute,     // AbsoluteCPtr, for a CNode followed by an index and a depth
+    Relative,     // RelativeCPtr, for an index and a depth resolved from the invoked CNode
+};
+
+struct TypedInput {
+    Typed typed = Typed::Same;
+    std::string name;                // as in the XML, or the group's: src for src_root, src_index, src_depth
+    std::string tag;                 // Typed::Cap: the sel4::obj tag
+    std::vector<std::size_t> inputs; // the Method::inputs it stands for, in order
 };
 
 struct Method {
@@ -54,11 +82,13 @@ struct Method {
     std::string name;      // WriteRegisters
     std::string label;     // TCBWriteRegisters
     xml::Condition condition;
-    std::string brief;     // the <brief> text on one line
+    std::string brief;       // the <brief> text on one line
+    std::string description; // the <description> text on one line
     std::string path;
     int line = 0;
     std::vector<Parameter> inputs; // without the invoked cap
     std::vector<Parameter> outputs;
+    std::vector<TypedInput> typed_inputs; // the typed method's inputs, covering `inputs` in order
     unsigned input_words = 0;
     unsigned extra_caps = 0;
     // TCB ReadRegisters/WriteRegisters: libsel4 moves the struct's words beyond the registers
@@ -80,6 +110,7 @@ struct Arch {
     std::string name; // the SEL4_ARCH value: aarch64
     unsigned word_bits = 64;
     unsigned register_words = 4; // seL4_FastMessageRegisters
+    std::string vspace_tag;      // the sel4::obj tag of a VSpace root (obj::VSpace names it on every arch)
 };
 
 struct StructType {
@@ -92,8 +123,7 @@ struct ObjectApi {
     std::vector<std::string> paths;   // the files read, in order
     std::vector<Label> labels;        // in libsel4's order, including those left out
     std::vector<Method> methods;      // in file order, including those left out
-    std::vector<std::string> tags;    // every sel4::obj tag named (interfaces and cap parameters) but Unspecified
-    std::vector<StructType> structs;  // the struct types of this arch
+    std::vector<std::string> tags;    // every sel4::obj tag named (interfaces, cap parameters) but the support header's
 
     // The methods whose condition holds: those with stubs.
     std::vector<const Method *> included_methods() const {

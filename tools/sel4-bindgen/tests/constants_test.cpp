@@ -23,7 +23,13 @@ static_assert(sel4::gen::ARM_VCPUObject == 0xfffe); // #ifndef CONFIG_KERNEL_MCS
 static_assert(std::is_same_v<decltype(sel4::gen::InvalidPrio), const long> && sel4::gen::InvalidPrio == -1);
 static_assert(sel4::gen::WordBits == 64 && sel4::gen::MsgMaxExtraCaps == 3 && sel4::gen::UserTop == 0x7fffffffffff);
 static_assert(sel4::gen::VMFault_Length == 2);
-static_assert(offsetof(sel4::gen::UserContext, x0) == 16 && sizeof(sel4::gen::UserContext) == 24);
+// An enum named *_VMAttributes is typed, its enumerators without prefix and suffix.
+static_assert(static_cast<sel4::gen::Word>(sel4::gen::ARM_VMAttributes::Default) == 1);
+static_assert((sel4::gen::ARM_VMAttributes::ExecuteNever | sel4::gen::ARM_VMAttributes::PageCacheable) !=
+                  sel4::gen::ARM_VMAttributes::ExecuteNever &&
+              ((sel4::gen::ARM_VMAttributes::ExecuteNever | sel4::gen::ARM_VMAttributes::PageCacheable) &
+               sel4::gen::ARM_VMAttributes::ExecuteNever) == sel4::gen::ARM_VMAttributes::ExecuteNever);
+static_assert(offsetof(sel4::gen::UserContext, x0) == 16 && sizeof(sel4::gen::UserContext) == 36 * 8);
 
 namespace {
 

@@ -1,17 +1,5 @@
 // The object API: label numbering, message layout, names, errors, and the generated header of
 // the fixture kernel used through its typed methods.
-#include <cstdint>
-
-// The stand-in support header's structs (the real ones come from libsel4's C headers).
-namespace sel4::gen {
-struct UserContext {
-    std::uintptr_t words[36];
-};
-struct ARM_SMCContext {
-    std::uintptr_t words[8];
-};
-} // namespace sel4::gen
-
 #include "diagnostics.hpp"
 #include "emit_invocations.hpp"
 #include "invocations.hpp"
@@ -22,6 +10,7 @@ struct ARM_SMCContext {
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 #include <unistd.h>
 
 using namespace sel4_bindgen;
@@ -87,7 +76,8 @@ TEST(Invocations, LabelsFollowLibsel4AndConditionsDropLabels) {
 
 TEST(Invocations, InterfacesInSeveralFilesMergeIntoOneTag) {
     const auto api = invocations::load(fixture_files, config_with("{\"ARCH_AARCH64\": true}"));
-    EXPECT_EQ(api.tags, (std::vector<std::string>{"Untyped", "CNode", "Tcb", "Page", "VSpace"}));
+    // VSpace first from TCB_TwoCaps's vspace, a bare seL4_CPtr that `meanings` calls a VSpace.
+    EXPECT_EQ(api.tags, (std::vector<std::string>{"Untyped", "CNode", "Tcb", "VSpace", "Page"}));
     EXPECT_EQ(find(api, "seL4_TCB_Packed").tag, "Tcb");
     EXPECT_EQ(find(api, "seL4_TCB_WriteRegisters").tag, "Tcb");
     EXPECT_EQ(find(api, "seL4_TCB_WriteRegisters").path, fixture_files[1]);
@@ -124,6 +114,38 @@ TEST(Invocations, ParametersArePackedAsLibsel4PacksThem) {
     for (const auto &param : breakpoint.outputs)
         out_offsets.push_back(param.offset);
     EXPECT_EQ(out_offsets, (std::vector<unsigned>{0, 64, 72}));
+}
+
+TEST(Invocations, TypedInputsFollowWhatTheXmlSaysTheArgumentsAre) {
+    const auto api = invocations::load(fixture_files, config_with("{\"ARCH_AARCH64\": true}"));
+    using invocations::Typed;
+    auto typed_of = [&](const std::string &c_name) {
+        std::vector<std::tuple<Typed, std::string, std::string, std::vector<std::size_t>>> list;
+        for (const auto &input : find(api, c_name).typed_inputs)
+            list.emplace_back(input.typed, input.name, input.tag, input.inputs);
+        return list;
+    };
+    using List = decltype(typed_of(""));
+    // type and size_bits are a blueprint; root, node_index and node_depth an absolute address.
+    EXPECT_EQ(typed_of("seL4_Untyped_Retype"),
+              (List{{Typed::Blueprint, "blueprint", "", {0, 1}},
+                    {Typed::Absolute, "node", "", {2, 3, 4}},
+                    {Typed::Same, "node_offset", "", {5}},
+                    {Typed::Same, "num_objects", "", {6}}}));
+    // An index and a depth from the invoked CNode.
+    EXPECT_EQ(typed_of("seL4_CNode_Delete"), (List{{Typed::Relative, "slot", "", {0, 1}}}));
+    EXPECT_EQ(typed_of("seL4_TCB_TwoCaps"), (List{{Typed::Cap, "cspace", "CNode", {0}},
+                                                  {Typed::Same, "data", "", {1}},
+                                                  {Typed::Cap, "vspace", "VSpace", {2}}}));
+    EXPECT_EQ(typed_of("seL4_ARM_Page_Map"), (List{{Typed::Cap, "vspace", "VSpace", {0}},
+                                                   {Typed::Same, "vaddr", "", {1}},
+                                                   {Typed::CapRights, "rights", "", {2}},
+                                                   {Typed::VmAttributes, "attr", "", {3}}}));
+    EXPECT_EQ(find(api, "seL4_Untyped_Retype").typed_inputs.size(), 4u);
+    EXPECT_EQ(api.arch.vspace_tag, "VSpace");
+    // On x86_64 and riscv64 a VSpace is another object.
+    EXPECT_EQ(invocations::parse({}, config_with("{\"ARCH_X86_64\": true}")).arch.vspace_tag, "Pml4");
+    EXPECT_EQ(invocations::parse({}, config_with("{\"ARCH_RISCV64\": true}")).arch.vspace_tag, "PageTable");
 }
 
 TEST(Invocations, Names) {
@@ -165,6 +187,11 @@ TEST(Invocations, ErrorsNameFileAndLine) {
     EXPECT_EQ(error_of("<api>\n<interface name=\"seL4_TCB\">\n<method id=\"A\" name=\"X\"/>\n"
                        "<method id=\"A\" name=\"Y\" duplicate=\"true\"/>\n</interface>\n</api>"),
               "(no error)");
+    EXPECT_EQ(error_of(method_xml("<param dir=\"in\" name=\"src_root\" type=\"seL4_CNode\"/>\n"
+                                  "<param dir=\"in\" name=\"src_index\" type=\"seL4_Word\"/>\n"
+                                  "<param dir=\"in\" name=\"src_depth\" type=\"seL4_Uint8\"/>\n"
+                                  "<param dir=\"in\" name=\"src\" type=\"seL4_Word\"/>\n")),
+              "o.xml:7: the typed method's parameter 'src' of 'seL4_TCB_X' would appear twice");
     EXPECT_EQ(error_of("<api>\n<interface name=\"seL4_TCB\">\n<method id=\"A\" name=\"X\">\n"
                        "<param dir=\"in\" name=\"a\" type=\"seL4_CPtr\"/>\n<param dir=\"in\" name=\"b\" type=\"seL4_CPtr\"/>\n"
                        "<param dir=\"in\" name=\"c\" type=\"seL4_CPtr\"/>\n<param dir=\"in\" name=\"d\" type=\"seL4_CPtr\"/>\n"
@@ -223,16 +250,48 @@ TEST(Invocations, TypedMethodsReturnResults) {
     EXPECT_EQ(sel4::test::last_call.dest, 5u);
     EXPECT_EQ(sel4::test::last_call.mrs[0], 3u);
 
-    EXPECT_TRUE(tcb.two_caps(sel4::cap::CNode(9), 4, sel4::Cap<sel4::obj::Unspecified>(10)).has_value());
+    EXPECT_TRUE(tcb.two_caps(sel4::cap::CNode(9), 4, sel4::cap::VSpace(10)).has_value());
     EXPECT_EQ(sel4::test::ipc_buffer.caps_or_badges[0], 9u);
     EXPECT_EQ(sel4::test::ipc_buffer.caps_or_badges[1], 10u);
 
     // An error: the reply's label; the register words are left in the IPC buffer.
-    sel4::test::reply_info = 6u << 12; // FailedLookup
+    sel4::test::reply_info = 1u << 12; // InvalidArgument
     sel4::test::reply_mrs = {21, 22, 23, 24};
     const auto address = sel4::cap::Page(2).get_address();
-    EXPECT_EQ(address, std::unexpected(sel4::Error::FailedLookup));
+    EXPECT_EQ(address, std::unexpected(sel4::Error::InvalidArgument));
     EXPECT_EQ(sel4::test::ipc_buffer.msg[0], 21u);
     EXPECT_EQ(sel4::test::ipc_buffer.msg[3], 24u);
-    EXPECT_EQ(sel4::cap::CNode(1).delete_(2, 3), std::unexpected(sel4::Error::FailedLookup));
+    EXPECT_EQ(sel4::cap::CNode(1).delete_({2, 3}), std::unexpected(sel4::Error::InvalidArgument));
+}
+
+// A typed method sends what its stub sends for the arguments its typed ones stand for.
+TEST(Invocations, TypedArgumentsReachTheStubAsTheirParts) {
+    sel4::test::reply_info = 0;
+    auto sent = [] {
+        const sel4::test::Call call = sel4::test::last_call;
+        return std::tuple(call.dest, call.info, call.mrs, sel4::test::ipc_buffer.caps_or_badges[0],
+                          sel4::test::ipc_buffer.msg[4], sel4::test::ipc_buffer.msg[5]);
+    };
+    const sel4::cap::CNode node_root(3);
+    ASSERT_TRUE(sel4::cap::Untyped(7)
+                    .retype({sel4::gen::ObjectType::TCBObject, 2}, sel4::AbsoluteCPtr(node_root, {4, 5}), 6, 8)
+                    .has_value());
+    const auto typed = sent();
+    ASSERT_EQ(sel4::gen::untyped_retype(sel4::test::ipc_buffer, 7, 1, 2, 3, 4, 5, 6, 8), sel4::Error::NoError);
+    EXPECT_EQ(typed, sent());
+
+    const sel4::CapRights rights = sel4::CapRights::read().with_grant();
+    ASSERT_TRUE(sel4::cap::Page(9)
+                    .map(sel4::cap::VSpace(10), 0x4000, rights,
+                         sel4::gen::ARM_VMAttributes::PageCacheable | sel4::gen::ARM_VMAttributes::ExecuteNever)
+                    .has_value());
+    const auto typed_map = sent();
+    ASSERT_EQ(sel4::gen::arm_page_map(sel4::test::ipc_buffer, 9, 10, 0x4000, sel4::gen::seL4_CapRights(0, 1, 1, 0), 5),
+              sel4::Error::NoError);
+    EXPECT_EQ(typed_map, sent());
+
+    ASSERT_TRUE(sel4::cap::CNode(11).delete_(sel4::RelativeCPtr(12)).has_value()); // every bit of the CPtr
+    const auto typed_delete = sent();
+    ASSERT_EQ(sel4::gen::cnode_delete(sel4::test::ipc_buffer, 11, 12, 64), sel4::Error::NoError);
+    EXPECT_EQ(typed_delete, sent());
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <sel4/arch/trap.hpp>
+#include <sel4/cap_data.hpp>
 #include <sel4/config.hpp>
 #include <sel4/gen/bitfields.hpp>
 #include <sel4/ipc_buffer.hpp>
@@ -60,7 +61,7 @@ struct Received {
     MessageInfo info; ///< The message's info; its registers are in the receiver's IPC buffer.
     /// The badge of the capability the message was sent through (0 if unbadged); from a
     /// notification, the bits of every signal since the last wait, ORed.
-    Word badge;
+    Badge badge;
 };
 
 /// The system calls, one function each (seL4_Send, seL4_Call, ...), on an explicit IPC
@@ -132,7 +133,7 @@ inline Received receive(Syscall number, IpcBuffer &ipc, CPtr cap, CPtr reply) no
     Word info_word;
     arch::recv(number, cap, info_word, m, reply);
     store_fast_regs(ipc, m);
-    return {MessageInfo::from_word(info_word), cap};
+    return {MessageInfo::from_word(info_word), Badge(cap)};
 }
 
 /// ReplyRecv: replies with the message in `ipc` (through `reply` on MCS, else to the
@@ -142,7 +143,7 @@ inline Received reply_then_receive(IpcBuffer &ipc, CPtr src, MessageInfo info, C
     Word info_word = info.word();
     arch::send_recv(Syscall::ReplyRecv, src, info_word, m, reply);
     store_fast_regs(ipc, m);
-    return {MessageInfo::from_word(info_word), src};
+    return {MessageInfo::from_word(info_word), Badge(src)};
 }
 
 #if CPP_SEL4_CONFIG_KERNEL_MCS
@@ -175,7 +176,7 @@ inline Received nb_send_recv_on(Syscall number, IpcBuffer &ipc, CPtr dest, Messa
     Word info_word = info.word();
     arch::nb_send_recv(number, dest, src, info_word, m, reply);
     store_fast_regs(ipc, m);
-    return {MessageInfo::from_word(info_word), src};
+    return {MessageInfo::from_word(info_word), Badge(src)};
 }
 /// NBSendRecv: sends the message in `ipc` to `dest` if a receiver waits (dropping it
 /// otherwise), then receives on `src` as recv() does.

@@ -4,11 +4,10 @@
 #include <sel4/alloc/arch/paging.hpp>
 
 namespace bindings_test::paging {
-using VSpace = sel4::alloc::arch::VSpace;
-using Page = sel4::cap::Page;
-using sel4::alloc::arch::attributes;
 using sel4::alloc::arch::intermediate;
 inline constexpr auto map = sel4::alloc::arch::map_structure;
+// Attributes of a data mapping other than the default: never executed.
+inline constexpr sel4::VmAttributes data_attributes = sel4::VmAttributes::Default | sel4::VmAttributes::ExecuteNever;
 // An address far above the root task's image: every level below the top must be made.
 inline constexpr sel4::Word free_address = sel4::Word{1} << 39;
 } // namespace bindings_test::paging

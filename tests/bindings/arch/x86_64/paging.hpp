@@ -4,11 +4,10 @@
 #include <sel4/alloc/arch/paging.hpp>
 
 namespace bindings_test::paging {
-using VSpace = sel4::alloc::arch::VSpace;
-using Page = sel4::cap::Page;
-using sel4::alloc::arch::attributes;
 using sel4::alloc::arch::intermediate;
 inline constexpr auto map = sel4::alloc::arch::map_structure;
+// Attributes of a data mapping other than the default: write-through caching.
+inline constexpr sel4::VmAttributes data_attributes = sel4::VmAttributes::WriteThrough;
 // An address whose PML4 entry the root task does not use: every level must be made.
 inline constexpr sel4::Word free_address = sel4::Word{1} << 39;
 } // namespace bindings_test::paging

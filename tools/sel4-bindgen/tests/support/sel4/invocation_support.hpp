@@ -1,10 +1,17 @@
 // A stand-in for libs/sel4's <sel4/invocation_support.hpp>, so that a generated
 // sel4/gen/invocations.hpp compiles and runs on the host: the same names, with
 // sys::call_with_mrs recording what it is given and answering with a scripted reply.
-// Cap<Object> is defined in test_cap.hpp, after the generated Methods it derives from.
+// The typed methods' argument types are libs/sel4's own where they depend on nothing but the
+// generated headers (CapRights, Badge, CapData, RelativeCPtr); ObjectBlueprint is a stand-in
+// here, and Cap<Object> and AbsoluteCPtr are in test_cap.hpp, after the generated Methods.
 #pragma once
 
+#include "../../../../../libs/sel4/include/sel4/cap_data.hpp"
+#include "../../../../../libs/sel4/include/sel4/cap_rights.hpp"
+#include "../../../../../libs/sel4/include/sel4/cptr.hpp"
+
 #include <sel4/gen/bitfields.hpp>
+#include <sel4/gen/constants.hpp>
 
 #include <array>
 #include <cstdint>
@@ -15,19 +22,7 @@ namespace sel4 {
 using Word = std::uintptr_t;
 using CPtr = Word;
 
-enum class Error : Word {
-    NoError = 0,
-    InvalidArgument,
-    InvalidCapability,
-    IllegalOperation,
-    RangeError,
-    AlignmentError,
-    FailedLookup,
-    TruncatedMessage,
-    DeleteFirst,
-    RevokeFirst,
-    NotEnoughMemory,
-};
+using Error = gen::Error;
 
 template <class T> using Result = std::expected<T, Error>;
 
@@ -54,7 +49,11 @@ struct Notification;
 struct Reply;
 } // namespace obj
 
-template <class Object> class Cap;
+// What Untyped_Retype makes, as the typed retype takes it.
+struct ObjectBlueprint {
+    gen::ObjectType type;
+    Word size_bits = 0;
+};
 
 namespace test {
 
