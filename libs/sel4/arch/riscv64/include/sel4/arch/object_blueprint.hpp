@@ -1,5 +1,6 @@
-// riscv64 (Sv39) frames and paging structures: every level, the top one (the VSpace)
-// included, is a PageTable.
+/// @file
+/// riscv64 (Sv39) frames and paging structures: every level, the top one (the VSpace)
+/// included, is a PageTable.
 #pragma once
 
 #include <sel4/detail/arch_object.hpp>
@@ -7,9 +8,16 @@
 
 namespace sel4::arch {
 
-enum class Object { Page, LargePage, HugePage, PageTable, VSpace };
+/// \brief The kinds of frame and paging structure on riscv64.
+enum class Object {
+    Page, ///< A frame of gen::PageBits.
+    LargePage, ///< A frame of gen::LargePageBits.
+    HugePage, ///< A frame of gen::HugePageBits.
+    PageTable, ///< A page table.
+    VSpace, ///< The root of a VSpace: a page table.
+};
 
-// Every kind of frame and paging structure: its object type and size.
+/// \brief Every kind of frame and paging structure: its object type and size.
 inline constexpr ObjectInfo<Object> objects[] = {
     {Object::Page, gen::ObjectType::RISCV_4K_Page, gen::PageBits, "page"},
     {Object::LargePage, gen::ObjectType::RISCV_Mega_Page, gen::LargePageBits, "large page"},

@@ -1,5 +1,6 @@
-// x86_64 frames and paging structures: PML4 (the VSpace), PDPT, page directory and page
-// table.
+/// @file
+/// x86_64 frames and paging structures: PML4 (the VSpace), PDPT, page directory and page
+/// table.
 #pragma once
 
 #include <sel4/detail/arch_object.hpp>
@@ -7,9 +8,17 @@
 
 namespace sel4::arch {
 
-enum class Object { Page, LargePage, PageTable, PageDirectory, Pdpt, VSpace };
+/// \brief The kinds of frame and paging structure on x86_64.
+enum class Object {
+    Page, ///< A frame of gen::PageBits.
+    LargePage, ///< A frame of gen::LargePageBits.
+    PageTable, ///< A page table.
+    PageDirectory, ///< A page directory.
+    Pdpt, ///< A page directory pointer table.
+    VSpace, ///< The root of a VSpace: a PML4.
+};
 
-// Every kind of frame and paging structure: its object type and size.
+/// \brief Every kind of frame and paging structure: its object type and size.
 inline constexpr ObjectInfo<Object> objects[] = {
     {Object::Page, gen::ObjectType::X86_4K, gen::PageBits, "page"},
     {Object::LargePage, gen::ObjectType::X86_LargePageObject, gen::LargePageBits, "large page"},
