@@ -12,8 +12,8 @@
 
 namespace {
 
-constexpr sel4::Word client_badge = 42;  // the server sees it on every call from the client
-constexpr sel4::Word signal_badge = 0x5; // the client sees it when the notification is signalled
+constexpr sel4::Badge client_badge{42};  // the server sees it on every call from the client
+constexpr sel4::Badge signal_badge{0x5}; // the client sees it when the notification is signalled
 constexpr sel4::Word add_label = 1;      // the server's one operation: add two numbers
 constexpr sel4::Word stop_label = 2;
 
@@ -51,7 +51,7 @@ void serve(sel4::cap::Endpoint endpoint, sel4::Word receive_slot) {
             return;
         }
         const sel4::Word a = ipc.msg[0], b = ipc.msg[1];
-        std::cout << "server: call from badge " << message.badge << ": " << a << " + " << b << ", with "
+        std::cout << "server: call from badge " << message.badge.value() << ": " << a << " + " << b << ", with "
                   << message.info.extra_caps() << " capability\n";
         ipc.msg[0] = a + b;
 #if CPP_SEL4_CONFIG_KERNEL_MCS
@@ -71,14 +71,17 @@ int ipc_main(const sel4::BootInfo &) {
     auto notification =
         sel4::cap::Notification(checked(alloc.allocate(sel4::ObjectBlueprint::notification()), "a notification"));
 
-    // Badged copies: the client calls through one, and sends the other to the server.
+    // Badged copies: the client calls through one (with the grant right, which sending a
+    // capability needs), and sends the other, which may only signal, to the server. The
+    // CNode invocations name slots as seL4's manual does: a destination path from the
+    // invoked CNode, a source slot with its CNode.
     const sel4::Word client_slot = checked(alloc.allocate_slot(), "a slot");
-    checked(sel4::init::cnode.absolute(client_slot, sel4::gen::WordBits)
-                .mint(sel4::init::cnode.absolute(endpoint), sel4::rights::all, client_badge),
+    checked(sel4::init::cnode.mint(sel4::RelativeCPtr(client_slot), sel4::init::cnode.absolute(endpoint),
+                                   sel4::CapRights::write().with_grant(), client_badge),
             "minting the client's endpoint");
     const sel4::Word signal_slot = checked(alloc.allocate_slot(), "a slot");
-    checked(sel4::init::cnode.absolute(signal_slot, sel4::gen::WordBits)
-                .mint(sel4::init::cnode.absolute(notification), sel4::rights::write_only, signal_badge),
+    checked(sel4::init::cnode.mint(sel4::RelativeCPtr(signal_slot), sel4::init::cnode.absolute(notification),
+                                   sel4::CapRights::write(), signal_badge),
             "minting the notification for the server");
 
     std::thread server(serve, endpoint, checked(alloc.allocate_slot(), "a slot"));
@@ -92,8 +95,8 @@ int ipc_main(const sel4::BootInfo &) {
     const sel4::Word sum = ipc.msg[0];
     std::cout << "client: the server says " << sum << " (" << answer.length() << " word)\n";
 
-    sel4::Word badge = notification.wait(); // the server signals through the capability it got
-    std::cout << "client: notification signalled with badge " << badge << '\n';
+    sel4::Badge badge = notification.wait(); // the server signals through the capability it got
+    std::cout << "client: notification signalled with badge " << badge.value() << '\n';
 
     client.send(sel4::MessageInfo(stop_label, 0, 0, 0)); // a send: it expects no answer
     server.join();
