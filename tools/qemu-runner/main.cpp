@@ -10,14 +10,8 @@
 #include <iostream>
 
 int main(int argc, char **argv) {
-    std::vector<std::string> args(argv + 1, argv + argc);
-    auto parsed = sel4_runner::parse_arguments(args);
-    if (!parsed.options) {
-        std::fprintf(stderr, "sel4-qemu-run: %s\nusage: sel4-qemu-run [--timeout S] [--success LINE] "
-                             "[--failure PREFIX] [--pid-file FILE] -- EMULATOR ARGS...\n",
-                     parsed.error.c_str());
-        return 2;
-    }
+    auto parsed = sel4_runner::parse_arguments({argv + 1, argv + argc}, std::cout, std::cerr);
+    if (!parsed.options) return parsed.exit_status;
     const auto start = std::chrono::steady_clock::now();
     auto outcome = sel4_runner::run(*parsed.options, [](std::string_view line) {
         std::cout << line << '\n' << std::flush;

@@ -1,8 +1,13 @@
 #include "runner.hpp"
 
+#include <cli.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
 #include <array>
 #include <cerrno>
-#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -96,41 +101,45 @@ LineKind classify_line(std::string_view raw, const Options &options) {
     return LineKind::ordinary;
 }
 
-ParseResult parse_arguments(const std::vector<std::string> &args) {
+ParseResult parse_arguments(const std::vector<std::string> &args, std::ostream &out, std::ostream &err) {
+    cpp_sel4_cli::Tool tool("sel4-qemu-run",
+                            "Runs one on-target test in an emulator and reports its outcome in its last line.");
+    tool.usage("Usage: sel4-qemu-run [OPTIONS] -- EMULATOR ARGS...");
+    tool.footer("Everything after -- is the emulator's command line, passed on as it is (EMULATOR is looked up in "
+                "PATH). Exit status: 0 passed, 1 failed (the reason is the last line printed), 2 usage error.");
     Options options;
-    auto need_value = [&](size_t i) { return i + 1 < args.size(); };
-    size_t i = 0;
-    for (; i < args.size(); ++i) {
-        const std::string &arg = args[i];
-        if (arg == "--") {
-            ++i;
-            break;
-        }
-        if (arg == "--timeout" || arg == "--success" || arg == "--failure" || arg == "--pid-file") {
-            if (!need_value(i)) return {std::nullopt, arg + " needs a value"};
-            const std::string &value = args[++i];
-            if (arg == "--timeout") {
-                double seconds = 0;
-                auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-                if (ec != std::errc() || end != value.data() + value.size() || !(seconds > 0))
-                    return {std::nullopt, "--timeout wants a positive number of seconds, not '" + value + "'"};
-                options.timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
-            } else if (arg == "--success") {
-                if (value.empty()) return {std::nullopt, "--success must not be empty"};
-                options.success_line = value;
-            } else if (arg == "--failure") {
-                if (value.empty()) return {std::nullopt, "--failure must not be empty"};
-                options.failure_line = value;
-            } else {
-                options.pid_file = value;
-            }
-            continue;
-        }
-        return {std::nullopt, "unknown option '" + arg + "'"};
-    }
-    options.command.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
-    if (options.command.empty()) return {std::nullopt, "no emulator command after '--'"};
-    return {options, {}};
+    double seconds = std::chrono::duration<double>(options.timeout).count();
+    const CLI::Validator positive_seconds(
+        [](const std::string &value) {
+            double number = 0;
+            auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+            const bool valid = ec == std::errc() && end == value.data() + value.size() && std::isfinite(number) && number > 0;
+            return valid ? std::string() : "not a positive number of seconds: '" + value + "'";
+        },
+        "");
+    const CLI::Validator not_empty(
+        [](const std::string &value) { return value.empty() ? std::string("must not be empty") : std::string(); }, "");
+    tool.add_option("--timeout", seconds, "The hard limit from the start to the success line, in seconds")
+        ->check(positive_seconds)
+        ->type_name("S")
+        ->capture_default_str();
+    tool.add_option("--success", options.success_line, "The program's line that makes the test pass")
+        ->check(not_empty)
+        ->type_name("LINE")
+        ->capture_default_str();
+    tool.add_option("--failure", options.failure_line, "The start of the program's lines that make it fail")
+        ->check(not_empty)
+        ->type_name("PREFIX")
+        ->capture_default_str();
+    tool.add_option("--pid-file", options.pid_file, "Where to write the emulator's process id")->type_name("FILE");
+
+    const auto separator = std::find(args.begin(), args.end(), "--");
+    if (auto status = tool.parse_arguments({args.begin(), separator}, out, err)) return {std::nullopt, *status};
+    if (separator == args.end() || separator + 1 == args.end())
+        return {std::nullopt, tool.usage_error("no emulator command after '--'", err)};
+    options.command.assign(separator + 1, args.end());
+    options.timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+    return {options, 0};
 }
 
 Outcome run(const Options &options, const std::function<void(std::string_view)> &echo) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,12 +35,13 @@ enum class LineKind { ordinary, success, failure, fault };
 // Classifies a complete line (without its terminator).
 LineKind classify_line(std::string_view line, const Options &options);
 
-// Parses the command line; returns an error message on bad input.
+// Parses the command line (after the program name): options, then `--` and the emulator's
+// command. Prints the help, the version or a usage error when asked for or needed.
 struct ParseResult {
-    std::optional<Options> options;
-    std::string error;
+    std::optional<Options> options;  // set when the runner is to run
+    int exit_status;                 // otherwise: 0 after the help or the version, 2 after a usage error
 };
-ParseResult parse_arguments(const std::vector<std::string> &args);
+ParseResult parse_arguments(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 
 // Runs the emulator to an outcome. Every line of output is passed to `echo`
 // as it arrives. The emulator and everything it started are dead on return.

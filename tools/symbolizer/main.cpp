@@ -10,6 +10,8 @@
 // 2 for bad arguments, an unreadable log or an unusable PROGRAM.
 #include "symbolizer.hpp"
 
+#include <cli.hpp>
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -19,8 +21,6 @@
 
 namespace {
 
-constexpr const char *usage = "usage: sel4-symbolize --elf PROGRAM [--source-root DIR] [LOG]\n";
-
 int fail(const std::string &message) {
     std::fprintf(stderr, "sel4-symbolize: %s\n", message.c_str());
     return 2;
@@ -29,23 +29,20 @@ int fail(const std::string &message) {
 }  // namespace
 
 int main(int argc, char **argv) {
+    cpp_sel4_cli::Tool tool("sel4-symbolize",
+                            "Finds the backtraces a cpp-sel4 program printed on its console and prints each frame as "
+                            "function, source file and line, inlined frames included.");
     std::string elf_path, source_root, log_path = "-";
-    bool log_given = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        if ((arg == "--elf" || arg == "--source-root") && i + 1 < argc) {
-            (arg == "--elf" ? elf_path : source_root) = argv[++i];
-        } else if (arg == "--help" || arg == "-h") {
-            std::fputs(usage, stdout);
-            return 0;
-        } else if ((arg == "-" || !arg.starts_with("-")) && !log_given) {
-            log_path = arg;
-            log_given = true;
-        } else {
-            return fail("unexpected argument '" + arg + "'\n" + usage);
-        }
-    }
-    if (elf_path.empty()) return fail(std::string("--elf is required\n") + usage);
+    tool.add_option("--elf", elf_path, "The program that printed the backtraces")->type_name("PROGRAM")->required();
+    tool.add_option("--source-root", source_root, "Show the source files under DIR relative to it")->type_name("DIR");
+    tool.add_option("LOG", log_path, "The console log; standard input when absent or -")
+        ->type_name("FILE")
+        ->capture_default_str();
+    tool.footer("Exit status: 0 when every backtrace was complete; 1 when the log holds no backtrace or a malformed or "
+                "incomplete one (what could be read is still symbolized); 2 for bad arguments, an unreadable log or "
+                "an unusable PROGRAM.");
+    if (auto status = tool.parse_arguments({argv + 1, argv + argc}))
+        return *status;
     while (source_root.size() > 1 && source_root.ends_with('/')) source_root.pop_back();
 
     try {

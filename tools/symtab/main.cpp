@@ -2,6 +2,7 @@
 // .cpp_sel4_symbols section (see symtab.hpp), in place; on an error PROGRAM is untouched.
 #include "symtab.hpp"
 
+#include <cli.hpp>
 #include <elf_file.hpp>
 
 #include <cstdio>
@@ -10,11 +11,15 @@
 #include <sys/stat.h>
 
 int main(int argc, char **argv) {
-    if (argc != 3 || std::strcmp(argv[1], "--elf") != 0) {
-        std::fprintf(stderr, "usage: sel4-embed-symbols --elf PROGRAM\n");
-        return 2;
-    }
-    const std::string program = argv[2];
+    cpp_sel4_cli::Tool tool("sel4-embed-symbols",
+                            "Writes PROGRAM's function symbols into its .cpp_sel4_symbols section, in place, for "
+                            "symbolized backtraces on the device. On an error PROGRAM is left untouched.");
+    std::string program;
+    tool.add_option("--elf", program, "The program (a cpp-sel4 ELF linked with runtime-symbols)")
+        ->type_name("PROGRAM")
+        ->required();
+    if (auto status = tool.parse_arguments({argv + 1, argv + argc}))
+        return *status;
     try {
         struct stat status{};
         if (::stat(program.c_str(), &status) != 0) throw symtab::Error(program + ": cannot read: " + std::strerror(errno));

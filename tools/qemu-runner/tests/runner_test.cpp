@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <signal.h>
 #include <string>
 #include <unistd.h>
@@ -75,25 +76,73 @@ TEST(Classify, SuccessFailureFaultOrdinary) {
     EXPECT_EQ(classify_line("Booting all finished, dropped to user space", o), LineKind::ordinary);
 }
 
+namespace {
+
+struct Parsed {
+    ParseResult result;
+    std::string out, err;
+};
+
+Parsed parse(const std::vector<std::string> &args) {
+    std::ostringstream out, err;
+    ParseResult result = parse_arguments(args, out, err);
+    return {result, out.str(), err.str()};
+}
+
+// The usage error that parsing args reports (and that it is one).
+std::string usage_error(const std::vector<std::string> &args) {
+    Parsed p = parse(args);
+    EXPECT_FALSE(p.result.options);
+    EXPECT_EQ(p.result.exit_status, 2);
+    EXPECT_EQ(p.out, "");
+    return p.err;
+}
+
+}  // namespace
+
 TEST(Arguments, Valid) {
-    auto r = parse_arguments({"--timeout", "2.5", "--success", "ok", "--failure", "bad", "--pid-file", "p",
-                              "--", "qemu", "-m", "512"});
-    ASSERT_TRUE(r.options) << r.error;
-    EXPECT_EQ(r.options->timeout, 2500ms);
-    EXPECT_EQ(r.options->success_line, "ok");
-    EXPECT_EQ(r.options->failure_line, "bad");
-    EXPECT_EQ(r.options->pid_file, "p");
-    EXPECT_EQ(r.options->command, (std::vector<std::string>{"qemu", "-m", "512"}));
+    Parsed p = parse({"--timeout", "2.5", "--success", "ok", "--failure", "bad", "--pid-file", "p",
+                      "--", "qemu", "-m", "512", "--", "--timeout"});
+    ASSERT_TRUE(p.result.options) << p.err;
+    EXPECT_EQ(p.result.options->timeout, 2500ms);
+    EXPECT_EQ(p.result.options->success_line, "ok");
+    EXPECT_EQ(p.result.options->failure_line, "bad");
+    EXPECT_EQ(p.result.options->pid_file, "p");
+    // Everything after the first -- is the emulator's, options and -- included.
+    EXPECT_EQ(p.result.options->command, (std::vector<std::string>{"qemu", "-m", "512", "--", "--timeout"}));
+    EXPECT_EQ(p.out + p.err, "");
+
+    Parsed defaults = parse({"--", "qemu"});
+    ASSERT_TRUE(defaults.result.options);
+    EXPECT_EQ(defaults.result.options->timeout, 60s);
+    EXPECT_EQ(defaults.result.options->success_line, "cpp-sel4: test passed");
 }
 
 TEST(Arguments, Invalid) {
-    EXPECT_NE(parse_arguments({"--timeout", "x", "--", "q"}).error.find("--timeout"), std::string::npos);
-    EXPECT_NE(parse_arguments({"--timeout", "-1", "--", "q"}).error.find("positive"), std::string::npos);
-    EXPECT_NE(parse_arguments({"--timeout", "5s", "--", "q"}).error.find("5s"), std::string::npos);
-    EXPECT_NE(parse_arguments({"--timeout"}).error.find("needs a value"), std::string::npos);
-    EXPECT_NE(parse_arguments({"--frobnicate", "--", "q"}).error.find("--frobnicate"), std::string::npos);
-    EXPECT_NE(parse_arguments({"--"}).error.find("no emulator command"), std::string::npos);
-    EXPECT_NE(parse_arguments({"--success", "", "--", "q"}).error.find("empty"), std::string::npos);
+    for (const char *value : {"x", "-1", "0", "5s", "inf"})
+        EXPECT_EQ(usage_error({"--timeout", value, "--", "q"}),
+                  "sel4-qemu-run: error: --timeout: not a positive number of seconds: '" + std::string(value) +
+                      "'\nRun 'sel4-qemu-run --help' for its usage.\n");
+    EXPECT_NE(usage_error({"--timeout"}).find("--timeout"), std::string::npos);
+    EXPECT_EQ(usage_error({"--frobnicate", "--", "q"}),
+              "sel4-qemu-run: error: The following argument was not expected: --frobnicate\n"
+              "Run 'sel4-qemu-run --help' for its usage.\n");
+    EXPECT_EQ(usage_error({"qemu", "-m", "512"}).rfind("sel4-qemu-run: error: ", 0), 0u);
+    EXPECT_NE(usage_error({"--"}).find("sel4-qemu-run: error: no emulator command after '--'\n"), std::string::npos);
+    EXPECT_NE(usage_error({"--timeout", "3"}).find("no emulator command"), std::string::npos);
+    EXPECT_NE(usage_error({"--success", "", "--", "q"}).find("--success: must not be empty"), std::string::npos);
+}
+
+TEST(Arguments, HelpAndVersion) {
+    Parsed help = parse({"--help"});
+    EXPECT_FALSE(help.result.options);
+    EXPECT_EQ(help.result.exit_status, 0);
+    EXPECT_NE(help.out.find("-- EMULATOR ARGS..."), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("--timeout"), std::string::npos) << help.out;
+    Parsed version = parse({"--version", "--", "ignored"});
+    EXPECT_FALSE(version.result.options);
+    EXPECT_EQ(version.result.exit_status, 0);
+    EXPECT_EQ(version.out.rfind("sel4-qemu-run (cpp-sel4) ", 0), 0u) << version.out;
 }
 
 TEST(Run, PassesOnSuccessLineAndEchoesOutput) {

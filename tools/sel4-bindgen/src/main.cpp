@@ -13,22 +13,13 @@
 #include "pbf.hpp"
 #include "syscalls.hpp"
 
-#include <cstdlib>
+#include <cli.hpp>
+
 #include <iostream>
 #include <optional>
 #include <string>
 
 namespace {
-
-const char usage[] =
-    "usage: sel4-bindgen --prefix KERNEL_PREFIX --out DIR [--emit-bitfield-test DIR] [--emit-invocation-test DIR]\n"
-    "                    [--emit-constants-test DIR] [--test-suite NAME]\n"
-    "\n"
-    "Writes DIR/sel4/gen/syscalls.hpp, bitfields.hpp and invocations.hpp from the kernel installed at\n"
-    "KERNEL_PREFIX (its libsel4/include). With --emit-bitfield-test, also writes a GoogleTest\n"
-    "file and a C file there that check the C++ bitfields against libsel4's generated C; with\n"
-    "--emit-invocation-test, the same for the invocation stubs. Also writes DIR/sel4/gen/constants.hpp\n"
-    "from libsel4's C headers; --emit-constants-test checks it against them. NAME is the tests' suite.\n";
 
 struct Options {
     std::string prefix;
@@ -38,38 +29,6 @@ struct Options {
     std::optional<std::string> constants_test_dir;
     std::string test_suite;
 };
-
-std::optional<Options> parse_options(int argc, char **argv) {
-    Options options;
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg == "--help" || arg == "-h") {
-            std::cout << usage;
-            std::exit(0);
-        }
-        if (i + 1 >= argc)
-            return std::nullopt;
-        std::string value = argv[++i];
-        if (arg == "--prefix")
-            options.prefix = value;
-        else if (arg == "--out")
-            options.out = value;
-        else if (arg == "--emit-bitfield-test")
-            options.test_dir = value;
-        else if (arg == "--emit-invocation-test")
-            options.invocation_test_dir = value;
-        else if (arg == "--emit-constants-test")
-            options.constants_test_dir = value;
-        else if (arg == "--test-suite")
-            options.test_suite = value;
-        else
-            return std::nullopt;
-    }
-    const bool any_test = options.test_dir || options.invocation_test_dir || options.constants_test_dir;
-    if (options.prefix.empty() || options.out.empty() || any_test != !options.test_suite.empty())
-        return std::nullopt;
-    return options;
-}
 
 void generate(const Options &options) {
     using namespace sel4_bindgen;
@@ -145,13 +104,32 @@ void generate(const Options &options) {
 } // namespace
 
 int main(int argc, char **argv) {
-    auto options = parse_options(argc, argv);
-    if (!options) {
-        std::cerr << usage;
-        return 2;
-    }
+    cpp_sel4_cli::Tool tool("sel4-bindgen",
+                            "Writes DIR/sel4/gen/syscalls.hpp, bitfields.hpp, invocations.hpp and constants.hpp, the C++ "
+                            "bindings, from the interface files of the seL4 kernel installed at KERNEL_PREFIX (its "
+                            "libsel4/include).");
+    Options options;
+    tool.add_option("--prefix", options.prefix, "The installed kernel")->type_name("KERNEL_PREFIX")->required();
+    tool.add_option("--out", options.out, "Where the headers go")->type_name("DIR")->required();
+    tool.add_option("--emit-bitfield-test", options.test_dir,
+                    "Also write there a GoogleTest file and a C file that check the C++ bitfields against libsel4's "
+                    "generated C")
+        ->type_name("DIR");
+    tool.add_option("--emit-invocation-test", options.invocation_test_dir, "The same for the invocation stubs")
+        ->type_name("DIR");
+    tool.add_option("--emit-constants-test", options.constants_test_dir,
+                    "The same for the constants, against libsel4's C headers")
+        ->type_name("DIR");
+    tool.add_option("--test-suite", options.test_suite, "The tests' suite (with an --emit-*-test option)")
+        ->type_name("NAME");
+    if (auto status = tool.parse_arguments({argv + 1, argv + argc}))
+        return *status;
+    const bool any_test = options.test_dir || options.invocation_test_dir || options.constants_test_dir;
+    if (any_test == options.test_suite.empty())
+        return tool.usage_error(any_test ? "--test-suite is required with an --emit-*-test option"
+                                         : "--test-suite is only for the --emit-*-test options");
     try {
-        generate(*options);
+        generate(options);
     } catch (const sel4_bindgen::InputError &error) {
         std::cerr << error.what() << "\n"; // file:line: what is wrong
         return 1;
