@@ -59,8 +59,15 @@ std::optional<std::uint64_t> File::symbol(const std::string &wanted) const {
     return std::nullopt;
 }
 
+std::string hex(std::uint64_t value) {
+    char text[24];
+    std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+    return text;
+}
+
 const char *machine_name(std::uint16_t machine) {
     switch (machine) {
+    case machine_i386: return "i386";
     case machine_x86_64: return "x86_64";
     case machine_aarch64: return "aarch64";
     case machine_riscv: return "riscv";
@@ -149,38 +156,61 @@ std::vector<std::uint8_t> read_file(const std::string &path) {
 
 File read(const std::string &path) { return parse(read_file(path), path); }
 
-std::vector<std::uint8_t> serialize(const File &file) {
-    std::uint64_t data_offset = header_size + program_header_size * file.segments.size();
-    std::vector<std::uint8_t> out(data_offset);
+std::vector<std::uint8_t> serialize(const File &file, Class elf_class) {
+    // Where the two classes keep the fields that differ in width or position.
+    struct Format {
+        std::uint8_t ident_class;
+        std::size_t header_size, program_header_size, section_header_size;
+        std::size_t entry, phoff, ehsize;  // e_phentsize, e_phnum and e_shentsize follow e_ehsize
+        std::size_t p_flags, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+    };
+    constexpr Format elf64{2, header_size, program_header_size, section_header_size, 24, 32, 52, 4, 8, 16, 24, 32, 40, 48};
+    constexpr Format elf32{1, 52, 32, 40, 24, 28, 40, 24, 4, 8, 12, 16, 20, 28};
+    const Format &f = elf_class == Class::elf64 ? elf64 : elf32;
+    std::vector<std::uint8_t> out(f.header_size + f.program_header_size * file.segments.size());
+    constexpr std::uint64_t limit32 = 1ull << 32;
+    auto check_fits = [&](std::uint64_t value, std::uint64_t limit, const std::string &what) {
+        if (elf_class == Class::elf32 && value > limit)
+            throw Error(file.name + ": " + what + " " + hex(value) + " does not fit in a 32-bit ELF file");
+    };
+    // An address-sized field: 8 bytes, or 4 that must hold the value.
+    auto put_word = [&](std::size_t offset, std::uint64_t value, const std::string &what) {
+        check_fits(value, limit32 - 1, what);
+        if (elf_class == Class::elf64) put<std::uint64_t>(out, offset, value);
+        else put<std::uint32_t>(out, offset, static_cast<std::uint32_t>(value));
+    };
     std::memcpy(out.data(), "\x7f" "ELF", 4);
-    out[4] = 2;  // 64-bit
+    out[4] = f.ident_class;
     out[5] = 1;  // little-endian
     out[6] = 1;  // EV_CURRENT
     put<std::uint16_t>(out, 16, et_exec);
     put<std::uint16_t>(out, 18, file.machine);
     put<std::uint32_t>(out, 20, 1);
-    put<std::uint64_t>(out, 24, file.entry);
-    put<std::uint64_t>(out, 32, header_size);
-    put<std::uint16_t>(out, 52, header_size);
-    put<std::uint16_t>(out, 54, program_header_size);
-    put<std::uint16_t>(out, 56, static_cast<std::uint16_t>(file.segments.size()));
-    put<std::uint16_t>(out, 58, section_header_size);
+    put_word(f.entry, file.entry, "the entry point");
+    put_word(f.phoff, f.header_size, "the program header offset");
+    put<std::uint16_t>(out, f.ehsize, static_cast<std::uint16_t>(f.header_size));
+    put<std::uint16_t>(out, f.ehsize + 2, static_cast<std::uint16_t>(f.program_header_size));
+    put<std::uint16_t>(out, f.ehsize + 4, static_cast<std::uint16_t>(file.segments.size()));
+    put<std::uint16_t>(out, f.ehsize + 6, static_cast<std::uint16_t>(f.section_header_size));
     for (std::size_t i = 0; i < file.segments.size(); ++i) {
         const Segment &s = file.segments[i];
+        const std::string what = "segment " + std::to_string(i) + "'s ";
+        check_fits(s.physical_address + s.memory_size, limit32, what + "physical end");
+        check_fits(s.virtual_address + s.memory_size, limit32, what + "virtual end");
         // Keep file offsets congruent to addresses modulo the page size.
         std::uint64_t offset = (out.size() + 0xfff) & ~std::uint64_t(0xfff);
         offset += s.virtual_address & 0xfff;
         out.resize(offset + s.data.size());
         std::copy(s.data.begin(), s.data.end(), out.begin() + static_cast<std::ptrdiff_t>(offset));
-        std::size_t ph = header_size + program_header_size * i;
+        std::size_t ph = f.header_size + f.program_header_size * i;
         put<std::uint32_t>(out, ph, pt_load);
-        put<std::uint32_t>(out, ph + 4, s.flags);
-        put<std::uint64_t>(out, ph + 8, offset);
-        put<std::uint64_t>(out, ph + 16, s.virtual_address);
-        put<std::uint64_t>(out, ph + 24, s.physical_address);
-        put<std::uint64_t>(out, ph + 32, s.data.size());
-        put<std::uint64_t>(out, ph + 40, s.memory_size);
-        put<std::uint64_t>(out, ph + 48, 0x1000);
+        put<std::uint32_t>(out, ph + f.p_flags, s.flags);
+        put_word(ph + f.p_offset, offset, what + "file offset");
+        put_word(ph + f.p_vaddr, s.virtual_address, what + "virtual address");
+        put_word(ph + f.p_paddr, s.physical_address, what + "physical address");
+        put_word(ph + f.p_filesz, s.data.size(), what + "file size");
+        put_word(ph + f.p_memsz, s.memory_size, what + "memory size");
+        put_word(ph + f.p_align, 0x1000, what + "alignment");
     }
     return out;
 }

@@ -1,4 +1,4 @@
-// Reading and writing ELF64 little-endian executables, for the host tools.
+// Reading ELF64 and writing ELF64 or ELF32 little-endian executables, for the host tools.
 // Every malformed input is an Error naming the file and what is wrong.
 #pragma once
 
@@ -14,6 +14,7 @@ struct Error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+inline constexpr std::uint16_t machine_i386 = 3;
 inline constexpr std::uint16_t machine_x86_64 = 62;
 inline constexpr std::uint16_t machine_aarch64 = 183;
 inline constexpr std::uint16_t machine_riscv = 243;
@@ -42,9 +43,14 @@ File parse(const std::vector<std::uint8_t> &bytes, const std::string &name);
 File read(const std::string &path);
 
 const char *machine_name(std::uint16_t machine);
+std::string hex(std::uint64_t value);  // 0x...
 
-// Serializes an executable with only program headers (what loaders need).
-std::vector<std::uint8_t> serialize(const File &file);
+enum class Class { elf32, elf64 };
+
+// Serializes an executable with only program headers (what loaders need). Each segment's
+// data lies at a file offset congruent to its virtual address modulo the 4 KiB page. In a
+// 32-bit file every address and size must fit in 32 bits: one that does not is an Error.
+std::vector<std::uint8_t> serialize(const File &file, Class elf_class = Class::elf64);
 
 // Writes bytes to path through a temporary file, so no partial output is left.
 void write_file_atomically(const std::string &path, const std::vector<std::uint8_t> &bytes);

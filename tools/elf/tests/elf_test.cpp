@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 
 namespace {
@@ -70,4 +71,74 @@ TEST(Elf, MutatedFilesNeverCrash) {
     }
     EXPECT_GT(parsed, 0);
     EXPECT_GT(rejected, 0);
+}
+
+namespace {
+
+template <typename T>
+T field(const std::vector<std::uint8_t> &bytes, std::size_t offset) {
+    T value;
+    std::memcpy(&value, bytes.data() + offset, sizeof value);
+    return value;
+}
+
+}  // namespace
+
+TEST(Elf32, HeaderAndProgramHeadersInTheirOwnLayout) {
+    elf::File f = sample();
+    f.machine = elf::machine_i386;
+    f.segments[1].virtual_address = 0x403010;  // an offset in its page, which the file offset keeps
+    f.segments[1].physical_address = 0x803010;
+    const auto bytes = elf::serialize(f, elf::Class::elf32);
+    EXPECT_EQ(std::memcmp(bytes.data(), "\x7f" "ELF\x01\x01\x01", 7), 0);
+    EXPECT_EQ(field<std::uint16_t>(bytes, 16), 2u);  // ET_EXEC
+    EXPECT_EQ(field<std::uint16_t>(bytes, 18), elf::machine_i386);
+    EXPECT_EQ(field<std::uint32_t>(bytes, 24), 0x400100u);  // e_entry
+    EXPECT_EQ(field<std::uint32_t>(bytes, 28), 52u);        // e_phoff, right after the header
+    EXPECT_EQ(field<std::uint16_t>(bytes, 40), 52u);        // e_ehsize
+    EXPECT_EQ(field<std::uint16_t>(bytes, 42), 32u);        // e_phentsize
+    EXPECT_EQ(field<std::uint16_t>(bytes, 44), 2u);         // e_phnum
+    EXPECT_EQ(field<std::uint16_t>(bytes, 48), 0u);         // no sections
+    for (std::size_t i = 0; i < 2; ++i) {
+        const elf::Segment &s = f.segments[i];
+        const std::size_t ph = 52 + 32 * i;
+        EXPECT_EQ(field<std::uint32_t>(bytes, ph), 1u);  // PT_LOAD
+        const auto offset = field<std::uint32_t>(bytes, ph + 4);
+        EXPECT_EQ(field<std::uint32_t>(bytes, ph + 8), s.virtual_address);
+        EXPECT_EQ(field<std::uint32_t>(bytes, ph + 12), s.physical_address);
+        EXPECT_EQ(field<std::uint32_t>(bytes, ph + 16), s.data.size());
+        EXPECT_EQ(field<std::uint32_t>(bytes, ph + 20), s.memory_size);
+        EXPECT_EQ(field<std::uint32_t>(bytes, ph + 24), s.flags);
+        EXPECT_EQ(field<std::uint32_t>(bytes, ph + 28), 0x1000u);
+        EXPECT_EQ(offset % 0x1000, s.virtual_address % 0x1000);
+        ASSERT_LE(offset + s.data.size(), bytes.size());
+        EXPECT_TRUE(std::equal(s.data.begin(), s.data.end(), bytes.begin() + offset)) << "segment " << i;
+    }
+    // The first segment's data starts on the page after the headers, as in the 64-bit file.
+    EXPECT_EQ(field<std::uint32_t>(bytes, 52 + 4), 0x1000u);
+    EXPECT_EQ(bytes.size(), 0x3010u + f.segments[1].data.size());
+}
+
+TEST(Elf32, RejectsWhatDoesNotFitIn32Bits) {
+    auto expect_error = [](const elf::File &f, const std::string &text) {
+        try {
+            elf::serialize(f, elf::Class::elf32);
+            ADD_FAILURE() << "serialized, expected: " << text;
+        } catch (const elf::Error &e) {
+            EXPECT_EQ(std::string(e.what()), "sample: " + text);
+        }
+        EXPECT_NO_THROW(elf::serialize(f));  // what a 64-bit file holds
+    };
+    elf::File high = sample();
+    high.segments[1].virtual_address = 0xffffffff80403000;
+    expect_error(high, "segment 1's virtual end 0xffffffff80408000 does not fit in a 32-bit ELF file");
+    elf::File entry = sample();
+    entry.entry = 0x100000000;
+    expect_error(entry, "the entry point 0x100000000 does not fit in a 32-bit ELF file");
+    elf::File across = sample();
+    across.segments[0].physical_address = 0xfffff000;  // its 8 KiB end past 4 GiB
+    expect_error(across, "segment 0's physical end 0x100001000 does not fit in a 32-bit ELF file");
+    elf::File top = sample();
+    top.segments[0].physical_address = 0xffffe000;  // ends at 4 GiB exactly: fits
+    EXPECT_NO_THROW(elf::serialize(top, elf::Class::elf32));
 }
