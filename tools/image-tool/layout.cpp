@@ -2,36 +2,12 @@
 
 #include "paging.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
 
 namespace image_tool {
 
 namespace {
-
-constexpr std::uint64_t page = 4096;
-
-std::uint64_t align_up(std::uint64_t v, std::uint64_t a) { return (v + a - 1) & ~(a - 1); }
-std::uint64_t align_down(std::uint64_t v, std::uint64_t a) { return v & ~(a - 1); }
-
-struct Extent {
-    std::uint64_t start, end;
-};
-
-// The range of addresses that a file's segments occupy.
-Extent extent(const elf::File &f, bool physical) {
-    Extent e{~0ull, 0};
-    for (const auto &s : f.segments) {
-        std::uint64_t a = physical ? s.physical_address : s.virtual_address;
-        e.start = std::min(e.start, a);
-        e.end = std::max(e.end, a + s.memory_size);
-    }
-    return e;
-}
 
 // The 1 GiB blocks that cover [start, end), mapped at virtual = physical + offset.
 void cover(std::vector<Mapping> &out, std::uint64_t start, std::uint64_t end, std::uint64_t offset) {
@@ -46,55 +22,15 @@ void cover(std::vector<Mapping> &out, std::uint64_t start, std::uint64_t end, st
 
 }  // namespace
 
-std::string hex(std::uint64_t value) {
-    char text[24];
-    std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-    return text;
-}
-
-KernelConfig read_kernel_config(const std::string &path) {
-    std::ifstream in(path);
-    if (!in) throw LayoutError(path + ": cannot open: " + std::strerror(errno));
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception &e) {
-        throw LayoutError(path + ": not valid JSON: " + e.what());
-    }
-    auto need = [&](const char *key) -> const nlohmann::json & {
-        if (!j.is_object() || !j.contains(key)) throw LayoutError(path + ": missing key " + key);
-        return j[key];
-    };
-    KernelConfig c;
-    try {
-        c.sel4_arch = need("SEL4_ARCH").get<std::string>();
-        c.num_nodes = static_cast<unsigned>(std::stoul(need("MAX_NUM_NODES").get<std::string>()));
-        if (c.sel4_arch == "aarch64") {
-            c.hypervisor = need("ARM_HYPERVISOR_SUPPORT").get<bool>();
-            for (unsigned bits : {40u, 44u})
-                if (j.value("ARM_PA_SIZE_BITS_" + std::to_string(bits), false)) c.physical_address_bits = bits;
-        }
-    } catch (const std::exception &e) {
-        throw LayoutError(path + ": unexpected value: " + e.what());
-    }
-    if (c.sel4_arch != "aarch64" && c.sel4_arch != "riscv64")
-        throw LayoutError(path + ": SEL4_ARCH '" + c.sel4_arch + "' does not boot through the kernel loader");
-    if (c.num_nodes < 1 || c.num_nodes > 64) throw LayoutError(path + ": MAX_NUM_NODES out of range");
-    return c;
-}
-
 Plan plan(const Inputs &in) {
     using namespace kernel_loader;
-    const std::uint16_t machine = in.config.sel4_arch == "aarch64" ? elf::machine_aarch64 : elf::machine_riscv;
-    for (const elf::File *f : {&in.loader, &in.kernel, &in.root_task}) {
-        if (f->machine != machine)
-            throw LayoutError(f->name + ": built for " + elf::machine_name(f->machine) + ", but the kernel is configured for " +
-                              in.config.sel4_arch);
-    }
+    if (in.config.sel4_arch == "x86_64")
+        throw LayoutError(in.kernel.name + ": an x86_64 kernel boots by multiboot, not through the kernel loader");
+    check_machines(in.config, {&in.loader, &in.kernel, &in.root_task});
 
     Plan p{};
     // The kernel runs where its physical addresses say, seen through a constant offset.
-    Extent kernel = extent(in.kernel, true);
+    const Range kernel = extent(in.kernel, true);
     const std::uint64_t kernel_offset = in.kernel.segments[0].virtual_address - in.kernel.segments[0].physical_address;
     for (const auto &s : in.kernel.segments)
         if (s.virtual_address - s.physical_address != kernel_offset)
@@ -134,15 +70,14 @@ Plan plan(const Inputs &in) {
     const std::uint64_t dtb_end = dtb_start + in.dtb.size();
 
     // The root task's image is one page-aligned block.
-    Extent user_virtual = extent(in.root_task, false);
-    user_virtual.start = align_down(user_virtual.start, page);
-    user_virtual.end = align_up(user_virtual.end, page);
+    const Range user_virtual = user_image(in.root_task);
+    p.root_cnode = check_root_cnode(in.config, in.root_task.name, user_virtual, in.dtb.size());
     const std::uint64_t user_start = align_up(dtb_end, page);
     const std::uint64_t user_end = user_start + (user_virtual.end - user_virtual.start);
     const std::uint64_t pv_offset = user_start - user_virtual.start;  // wraps as two's complement, as seL4 expects
 
     // The loader's own image, and the payload right behind it.
-    Extent loader = extent(in.loader, true);
+    const Range loader = extent(in.loader, true);
     auto payload_symbol = in.loader.symbol("__payload_start");
     if (!payload_symbol) throw LayoutError(in.loader.name + ": no __payload_start symbol: not a cpp-sel4 kernel loader");
     p.payload_address = *payload_symbol;

@@ -5,31 +5,16 @@
 
 #include "../elf/elf_file.hpp"
 #include "fdt.hpp"
+#include "kernel_config.hpp"
+#include "root_cnode.hpp"
 
 #include <kernel_loader/payload.hpp>
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace image_tool {
-
-struct LayoutError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-std::string hex(std::uint64_t value);
-
-// What the image tool needs to know of the kernel's configuration.
-struct KernelConfig {
-    std::string sel4_arch;  // aarch64, riscv64
-    bool hypervisor = false;
-    unsigned physical_address_bits = 44;
-    unsigned num_nodes = 1;
-};
-// Reads libsel4/include/kernel/gen_config.json.
-KernelConfig read_kernel_config(const std::string &path);
 
 struct Inputs {
     elf::File loader;
@@ -50,6 +35,7 @@ struct Plan {
     std::vector<std::uint8_t> payload;
     kernel_loader::Header header;
     std::vector<Placement> placements;  // everything placed in physical memory
+    RootCNodeSlots root_cnode;          // what the kernel will put into the root task's CNode
     elf::File image;                    // the loader plus the payload segment
 };
 

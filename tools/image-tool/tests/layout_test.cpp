@@ -177,7 +177,8 @@ TEST(Layout, RejectsOverlap) {
 
 TEST(Layout, RejectsNotEnoughMemory) {
     Inputs in = inputs_for(worlds[2]);
-    in.root_task.segments[1].memory_size = 0x80000000;  // 2 GiB of bss
+    in.root_task.segments[1].memory_size = 0x80000000;  // 2 GiB of bss,
+    in.config.root_cnode_size_bits = 20;                // with a root CNode that holds its frames
     try {
         plan(in);
         FAIL();
