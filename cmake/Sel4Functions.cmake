@@ -54,7 +54,7 @@ function(sel4_image name)
   endif()
   set(root_task $<TARGET_FILE:${arg_ROOT_TASK}>)
   set(depends ${arg_ROOT_TASK} ${CPP_SEL4_IMAGE_TOOL} ${SEL4_KERNEL_ELF} ${SEL4_GEN_CONFIG})
-  set(tool_args --kernel ${SEL4_KERNEL_ELF} --kernel-config ${SEL4_GEN_CONFIG} --dtb ${SEL4_DTB} --root-task ${root_task}) # TRANSITION
+  set(tool_args --sel4-prefix ${SEL4_PREFIX} --root-task ${root_task})
   if(CPP_SEL4_BOOT STREQUAL "loader")
     if(NOT arg_OUTPUT)
       set(arg_OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/${name}.img)
@@ -70,12 +70,8 @@ function(sel4_image name)
     set(boot -kernel ${arg_OUTPUT} -initrd ${root_task})
     set(what "Checking ${arg_ROOT_TASK} and converting seL4 to elf32 for multiboot")
   endif()
-  set(command ${CPP_SEL4_IMAGE_TOOL} ${tool_args} -o ${arg_OUTPUT})
-  if(NOT CPP_SEL4_BOOT STREQUAL "loader") # TRANSITION
-    set(command ${CMAKE_OBJCOPY} -O elf32-i386 ${SEL4_KERNEL_ELF} ${arg_OUTPUT})
-  endif()
   add_custom_command(OUTPUT ${arg_OUTPUT}
-    COMMAND ${command}
+    COMMAND ${CPP_SEL4_IMAGE_TOOL} ${tool_args} -o ${arg_OUTPUT}
     DEPENDS ${depends}
     COMMENT "${what}")
   add_custom_target(${name} ALL DEPENDS ${arg_OUTPUT})
