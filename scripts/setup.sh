@@ -7,7 +7,7 @@ source "$(dirname "$0")/common.sh"
 packages=(
     # building and testing cpp-sel4
     cmake ninja-build g++ g++-aarch64-linux-gnu g++-riscv64-linux-gnu libgtest-dev nlohmann-json3-dev libtinyxml2-dev
-    libcli11-dev
+    libcli11-dev doxygen
     pkg-config libdw-dev qemu-system-x86 qemu-system-arm qemu-system-misc
     # unpacking the C libraries the targets build from Debian's source packages (musl)
     dpkg-dev
@@ -40,9 +40,10 @@ for preset in "${PRESETS[@]}"; do
     build_preset "$preset"
 done
 
-echo "=== main example: a C++ root task booted on seL4 (x86_64) in QEMU"
+echo "=== main example: examples/root-task/hello, built against cpp-sel4 installed for x86_64, booted in QEMU"
 if [ -e "${SEL4_PREFIX:-/opt/sel4/x86_64}/bin/kernel.elf" ]; then
-    ctest --preset x86_64 -R '^root-task\.smoke$' --verbose | grep -E 'cpp-sel4|sel4-qemu-run|seL4'
+    ctest --preset x86_64 -R '^sdk\.(install|hello)$' --verbose |
+        grep -E 'installed into|Hello|untyped memory|heap works|cpp-sel4:|sel4-qemu-run|Booting'
 else
     echo "No seL4 kernel at ${SEL4_PREFIX:-/opt/sel4/x86_64}: build one as README.md describes to run the example."
 fi
