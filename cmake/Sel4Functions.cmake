@@ -81,6 +81,12 @@ function(sel4_image name)
   set_target_properties(${name} PROPERTIES SEL4_IMAGE_FILE ${arg_OUTPUT} SEL4_QEMU_BOOT_ARGS "${boot}")
 endfunction()
 
+# The QEMU command line that boots <image> (made by sel4_image) on this world's machine.
+function(cpp_sel4_boot_command out image)
+  set(${out} ${CPP_SEL4_QEMU_COMMAND} $<TARGET_GENEX_EVAL:${image},$<TARGET_PROPERTY:${image},SEL4_QEMU_BOOT_ARGS>>
+      PARENT_SCOPE)
+endfunction()
+
 # sel4_qemu_run(<name> IMAGE <image> [QEMU_ARGS <arg>...]): the target <name> boots the image
 # made by sel4_image in QEMU, with the serial console on the terminal (Ctrl-C quits).
 function(sel4_qemu_run name)
@@ -88,8 +94,9 @@ function(sel4_qemu_run name)
   if(NOT arg_IMAGE)
     message(FATAL_ERROR "sel4_qemu_run(${name}): IMAGE <sel4_image target> is required")
   endif()
+  cpp_sel4_boot_command(boot ${arg_IMAGE})
   add_custom_target(${name}
-    COMMAND ${CPP_SEL4_QEMU_COMMAND} ${arg_QEMU_ARGS} $<TARGET_GENEX_EVAL:${arg_IMAGE},$<TARGET_PROPERTY:${arg_IMAGE},SEL4_QEMU_BOOT_ARGS>>
+    COMMAND ${boot} ${arg_QEMU_ARGS}
     USES_TERMINAL COMMAND_EXPAND_LISTS
     COMMENT "Booting ${arg_IMAGE} on seL4 in QEMU (Ctrl-C quits)")
   add_dependencies(${name} ${arg_IMAGE})
@@ -127,7 +134,7 @@ function(add_sel4_qemu_test)
     set(arg_IMAGE ${arg_NAME}-image)
     sel4_image(${arg_IMAGE} ROOT_TASK ${arg_ROOT_TASK})
   endif()
-  set(boot ${CPP_SEL4_QEMU_COMMAND} $<TARGET_GENEX_EVAL:${arg_IMAGE},$<TARGET_PROPERTY:${arg_IMAGE},SEL4_QEMU_BOOT_ARGS>>)
+  cpp_sel4_boot_command(boot ${arg_IMAGE})
   set(run ${CPP_SEL4_QEMU_RUNNER} --timeout ${arg_TIMEOUT})
   if(arg_SUCCESS)
     list(APPEND run --success ${arg_SUCCESS})
