@@ -425,10 +425,11 @@ private:
                 typed.typed = Typed::Cap;
                 typed.tag = param.type.tag;
             }
-            for (const TypedInput &other : method.typed_inputs)
-                if (other.name == typed.name)
-                    fail(param.line, "the typed method's parameter '" + typed.name + "' of '" + method.c_name() +
-                                         "' would appear twice");
+            const auto named = [&](const auto &other) { return other.name == typed.name; };
+            if (std::any_of(method.typed_inputs.begin(), method.typed_inputs.end(), named) ||
+                std::any_of(method.outputs.begin(), method.outputs.end(), named))
+                fail(param.line, "the typed method's parameter '" + typed.name + "' of '" + method.c_name() +
+                                     "' would appear twice");
             i += typed.inputs.size();
             method.typed_inputs.push_back(std::move(typed));
         }

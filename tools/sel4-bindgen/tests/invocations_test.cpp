@@ -192,6 +192,11 @@ TEST(Invocations, ErrorsNameFileAndLine) {
                                   "<param dir=\"in\" name=\"src_depth\" type=\"seL4_Uint8\"/>\n"
                                   "<param dir=\"in\" name=\"src\" type=\"seL4_Word\"/>\n")),
               "o.xml:7: the typed method's parameter 'src' of 'seL4_TCB_X' would appear twice");
+    EXPECT_EQ(error_of(method_xml("<param dir=\"in\" name=\"root\" type=\"seL4_CNode\"/>\n"
+                                  "<param dir=\"in\" name=\"index\" type=\"seL4_Word\"/>\n"
+                                  "<param dir=\"in\" name=\"depth\" type=\"seL4_Uint8\"/>\n"
+                                  "<param dir=\"out\" name=\"slot\" type=\"seL4_Word\"/>\n")),
+              "o.xml:4: the typed method's parameter 'slot' of 'seL4_TCB_X' would appear twice"); // an output
     EXPECT_EQ(error_of("<api>\n<interface name=\"seL4_TCB\">\n<method id=\"A\" name=\"X\">\n"
                        "<param dir=\"in\" name=\"a\" type=\"seL4_CPtr\"/>\n<param dir=\"in\" name=\"b\" type=\"seL4_CPtr\"/>\n"
                        "<param dir=\"in\" name=\"c\" type=\"seL4_CPtr\"/>\n<param dir=\"in\" name=\"d\" type=\"seL4_CPtr\"/>\n"

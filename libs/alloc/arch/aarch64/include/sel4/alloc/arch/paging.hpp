@@ -6,8 +6,6 @@
 
 /// The arch's paging structures, as the Allocator makes and maps them.
 namespace sel4::alloc::arch {
-/// The capability type of the root task's VSpace (the top-level paging structure).
-using VSpace = sel4::cap::VSpace;
 /// The paging structures below the VSpace that a mapping may need, from the lowest level up.
 inline constexpr sel4::arch::Object intermediate[] = {sel4::arch::Object::PageTable};
 /// The VM attributes of every mapping (the kernel's default ones).
@@ -15,7 +13,7 @@ inline constexpr VmAttributes attributes = VmAttributes::Default;
 
 /// Maps the paging structure of kind `object` at `cptr` into `vspace`, where it covers
 /// `vaddr`; FailedLookup when the level above it is missing too.
-inline Result<void> map_structure(sel4::arch::Object, Word cptr, VSpace vspace, Word vaddr) noexcept {
+inline Result<void> map_structure(sel4::arch::Object, Word cptr, cap::VSpace vspace, Word vaddr) noexcept {
     return cap::PageTable(cptr).map(vspace, vaddr, attributes);
 }
 } // namespace sel4::alloc::arch

@@ -7,8 +7,6 @@
 
 /// The arch's paging structures, as the Allocator makes and maps them.
 namespace sel4::alloc::arch {
-/// The capability type of the root task's VSpace (the top-level paging structure).
-using VSpace = sel4::cap::Pml4;
 /// The paging structures below the VSpace that a mapping may need, from the lowest level up.
 inline constexpr sel4::arch::Object intermediate[] = {sel4::arch::Object::PageTable, sel4::arch::Object::PageDirectory,
                                                       sel4::arch::Object::Pdpt};
@@ -17,7 +15,7 @@ inline constexpr VmAttributes attributes = VmAttributes::Default;
 
 /// Maps the paging structure of kind `object` at `cptr` into `vspace`, where it covers
 /// `vaddr`; FailedLookup when the level above it is missing too.
-inline Result<void> map_structure(sel4::arch::Object object, Word cptr, VSpace vspace, Word vaddr) noexcept {
+inline Result<void> map_structure(sel4::arch::Object object, Word cptr, cap::VSpace vspace, Word vaddr) noexcept {
     switch (object) {
     case sel4::arch::Object::PageTable:
         return cap::PageTable(cptr).map(vspace, vaddr, attributes);
