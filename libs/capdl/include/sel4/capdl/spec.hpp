@@ -1,0 +1,274 @@
+// The CapDL spec model: a whole seL4 system as objects, the capabilities in their slots, IRQ
+// handlers, ASID pools, untyped covers and the domain schedule. The same shapes as rust-sel4's
+// sel4-capdl-initializer-types (release 5.0.0) and Microkit 2.3's CapDL output, so that a spec
+// either of them writes as JSON (sel4/capdl/json.hpp) loads here unchanged.
+//
+// Objects are named by their index in Spec::objects (ObjectId). Frames carry their contents as
+// fill entries: byte ranges of the frame taken from a file (FileData) or from the BootInfo.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace sel4::capdl {
+
+using ObjectId = std::uint32_t;
+using Word = std::uint64_t;
+
+// [start, end).
+template <class T> struct Range {
+    T start{};
+    T end{};
+    bool operator==(const Range &) const = default;
+};
+
+struct Rights {
+    bool read = false;
+    bool write = false;
+    bool grant = false;
+    bool grant_reply = false;
+    static constexpr Rights all() { return {true, true, true, true}; }
+    bool operator==(const Rights &) const = default;
+};
+
+// --- Capabilities ---------------------------------------------------------------------------
+
+// The kinds of capability a spec holds; each names its object by id.
+enum class CapKind : std::uint8_t {
+    Untyped, Endpoint, Notification, CNode, Tcb, IrqHandler, VCpu, Frame, PageTable, AsidPool, IOSpace,
+    IOPageTable, ArmIrqHandler, IrqMsiHandler, IrqIOApicHandler, RiscvIrqHandler, IOPorts, SchedContext, Reply,
+    ArmSmc, DomainSet,
+};
+
+// A capability. Which of the fields beyond `object` mean something depends on the kind:
+// badge and rights (Endpoint, Notification), rights, cached and executable (Frame), guard and
+// guard_size (CNode); the others keep their defaults.
+struct Cap {
+    CapKind kind = CapKind::Endpoint;
+    ObjectId object = 0;
+    Word badge = 0;
+    Rights rights{};
+    Word guard = 0;
+    std::uint8_t guard_size = 0;
+    bool cached = true;
+    bool executable = false;
+    bool operator==(const Cap &) const = default;
+};
+
+struct CapTableEntry {
+    std::uint32_t slot = 0;
+    Cap cap{};
+    bool operator==(const CapTableEntry &) const = default;
+};
+using CapTable = std::vector<CapTableEntry>;
+
+// --- Objects ---------------------------------------------------------------------------------
+
+namespace object {
+
+struct Untyped {
+    std::uint8_t size_bits = 0;
+    std::optional<Word> paddr;
+    bool operator==(const Untyped &) const = default;
+};
+struct Endpoint {
+    bool operator==(const Endpoint &) const = default;
+};
+struct Notification {
+    bool operator==(const Notification &) const = default;
+};
+struct CNode {
+    std::uint8_t size_bits = 0; // 2^size_bits slots
+    CapTable slots;
+    bool operator==(const CNode &) const = default;
+};
+
+// The fixed slots of a TCB's cap table.
+namespace tcb_slot {
+inline constexpr std::uint32_t cspace = 0, vspace = 1, ipc_buffer = 4, fault_ep = 5, sched_context = 6,
+                               temp_fault_ep = 7, bound_notification = 8, vcpu = 9, x86_ept_pml4 = 10;
+}
+struct TcbExtra {
+    Word ipc_buffer_addr = 0;
+    Word affinity = 0;
+    std::uint8_t prio = 0;
+    std::uint8_t max_prio = 0;
+    bool fpu_disabled = false;
+    bool resume = false;
+    std::optional<std::uint8_t> domain;
+    Word ip = 0;
+    Word sp = 0;
+    std::vector<Word> gprs;
+    std::optional<Word> master_fault_ep; // a CPtr in the thread's CSpace (non-MCS)
+    bool operator==(const TcbExtra &) const = default;
+};
+struct Tcb {
+    CapTable slots;
+    TcbExtra extra;
+    bool operator==(const Tcb &) const = default;
+};
+// The IRQ objects hold the notification the IRQ signals in slot 0.
+inline constexpr std::uint32_t irq_notification_slot = 0;
+struct Irq {
+    CapTable slots;
+    bool operator==(const Irq &) const = default;
+};
+struct VCpu {
+    bool operator==(const VCpu &) const = default;
+};
+
+// Where a fill entry's bytes come from.
+struct FileData {
+    std::string file;
+    std::uint64_t file_offset = 0;
+    bool operator==(const FileData &) const = default;
+};
+enum class BootInfoId : std::uint8_t { Padding, X86Vbe, X86Mbmmap, X86AcpiRsdp, X86FrameBuffer, X86TscFreq, Fdt };
+struct BootInfoData {
+    BootInfoId id = BootInfoId::Padding;
+    std::uint64_t offset = 0;
+    bool operator==(const BootInfoData &) const = default;
+};
+struct FillEntry {
+    Range<std::uint64_t> range; // bytes of the frame
+    std::variant<FileData, BootInfoData> content;
+    bool operator==(const FillEntry &) const = default;
+};
+struct Frame {
+    std::uint8_t size_bits = 12;
+    std::optional<Word> paddr;
+    std::vector<FillEntry> init;
+    bool operator==(const Frame &) const = default;
+};
+// A paging structure; its slots hold PageTable or Frame caps, indexed by entry.
+struct PageTable {
+    bool x86_ept = false;
+    bool is_root = false;
+    std::optional<std::uint8_t> level;
+    CapTable slots;
+    bool operator==(const PageTable &) const = default;
+};
+struct AsidPool {
+    Word high = 0;
+    bool operator==(const AsidPool &) const = default;
+};
+struct PciDevice {
+    std::uint8_t bus = 0, device = 0, function = 0;
+    bool operator==(const PciDevice &) const = default;
+};
+struct IOSpace {
+    CapTable slots;
+    Word domain_id = 0;
+    PciDevice pci_device;
+    bool operator==(const IOSpace &) const = default;
+};
+struct IOPageTable {
+    CapTable slots;
+    Word level = 0;
+    bool operator==(const IOPageTable &) const = default;
+};
+struct ArmIrq {
+    CapTable slots;
+    std::uint8_t trigger = 0; // 0 level, 1 edge
+    Word target = 0;          // the core
+    bool operator==(const ArmIrq &) const = default;
+};
+struct IrqMsi {
+    CapTable slots;
+    Word handle = 0, pci_bus = 0, pci_dev = 0, pci_func = 0;
+    bool operator==(const IrqMsi &) const = default;
+};
+struct IrqIOApic {
+    CapTable slots;
+    Word ioapic = 0, pin = 0, level = 0, polarity = 0;
+    bool operator==(const IrqIOApic &) const = default;
+};
+struct RiscvIrq {
+    CapTable slots;
+    std::uint8_t trigger = 0;
+    bool operator==(const RiscvIrq &) const = default;
+};
+struct IOPorts {
+    Word start_port = 0, end_port = 0;
+    bool operator==(const IOPorts &) const = default;
+};
+struct SchedContext {
+    std::uint8_t size_bits = 0;
+    std::uint64_t period = 0, budget = 0; // microseconds
+    Word badge = 0;
+    bool operator==(const SchedContext &) const = default;
+};
+struct Reply {
+    bool operator==(const Reply &) const = default;
+};
+struct ArmSmc {
+    bool operator==(const ArmSmc &) const = default;
+};
+struct DomainSet {
+    bool operator==(const DomainSet &) const = default;
+};
+
+} // namespace object
+
+// Every kind of object seL4 16.0.0 has on aarch64, riscv64 and x86_64.
+using Object = std::variant<object::Untyped, object::Endpoint, object::Notification, object::CNode, object::Tcb,
+                            object::Irq, object::VCpu, object::Frame, object::PageTable, object::AsidPool,
+                            object::IOSpace, object::IOPageTable, object::ArmIrq, object::IrqMsi, object::IrqIOApic,
+                            object::RiscvIrq, object::IOPorts, object::SchedContext, object::Reply, object::ArmSmc,
+                            object::DomainSet>;
+
+struct NamedObject {
+    std::optional<std::string> name;
+    Object object;
+    bool operator==(const NamedObject &) const = default;
+};
+
+// --- The system ------------------------------------------------------------------------------
+
+struct IrqEntry {
+    Word irq = 0;
+    ObjectId handler = 0; // an IRQ object
+    bool operator==(const IrqEntry &) const = default;
+};
+
+// One entry of the domain schedule: a domain and how long it runs, or the schedule's end.
+struct DomainSchedEntry {
+    enum class Kind : std::uint8_t { Ticks, Us, EndMarker };
+    std::uint8_t domain = 0;
+    Kind kind = Kind::Ticks;
+    std::uint64_t duration = 1; // non-zero; unused for EndMarker
+    bool operator==(const DomainSchedEntry &) const = default;
+};
+
+// Objects made by retyping a spec untyped (parent) rather than the BootInfo's.
+struct UntypedCover {
+    ObjectId parent = 0;
+    Range<ObjectId> children;
+    bool operator==(const UntypedCover &) const = default;
+};
+
+// The initializer's dense numbering of the objects that need a slot of their own.
+struct OrigCapSlots {
+    std::uint32_t num_occupied = 0;
+    std::vector<std::optional<std::uint32_t>> offsets_by_object;
+    bool operator==(const OrigCapSlots &) const = default;
+};
+
+struct Spec {
+    std::vector<NamedObject> objects;
+    std::vector<IrqEntry> irqs;
+    std::optional<std::vector<DomainSchedEntry>> domain_schedule;
+    std::optional<Word> domain_set_start;
+    std::optional<Word> domain_idx_shift;
+    std::vector<ObjectId> asid_slots; // ASID pools, in asid_high order
+    Range<ObjectId> root_objects;     // the objects made from the BootInfo's untypeds
+    std::vector<UntypedCover> untyped_covers;
+    std::optional<OrigCapSlots> cached_orig_cap_slots;
+    std::optional<std::uint8_t> log_level;
+    bool operator==(const Spec &) const = default;
+};
+
+} // namespace sel4::capdl
