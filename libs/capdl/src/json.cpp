@@ -12,16 +12,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// The JSON names of the object and cap kinds, in the order of Object's alternatives and CapKind.
-constexpr std::array<std::string_view, std::variant_size_v<Object>> object_names{
-    "Untyped", "Endpoint", "Notification", "CNode", "Tcb", "Irq", "VCpu", "Frame", "PageTable", "AsidPool",
-    "IOSpace", "IOPageTable", "ArmIrq", "IrqMsi", "IrqIOApic", "RiscvIrq", "IOPorts", "SchedContext", "Reply",
-    "ArmSmc", "DomainSet"};
-constexpr std::array<std::string_view, 21> cap_names{
-    "Untyped", "Endpoint", "Notification", "CNode", "Tcb", "IrqHandler", "VCpu", "Frame", "PageTable", "AsidPool",
-    "IOSpace", "IOPageTable", "ArmIrqHandler", "IrqMsiHandler", "IrqIOApicHandler", "RiscvIrqHandler", "IOPorts",
-    "SchedContext", "Reply", "ArmSmc", "DomainSet"};
-static_assert(cap_names.size() == static_cast<std::size_t>(CapKind::DomainSet) + 1);
 constexpr std::array<std::string_view, 7> boot_info_names{"Padding",      "X86Vbe",          "X86Mbmmap", "X86AcpiRsdp",
                                                           "X86FrameBuffer", "X86TscFreq", "Fdt"};
 
@@ -127,8 +117,8 @@ template <std::size_t N> std::size_t index_of(const std::array<std::string_view,
 
 Cap read_cap(const Node &node) {
     auto [name, content] = node.variant();
-    const std::size_t index = index_of(cap_names, name);
-    if (index == cap_names.size()) node.fail("unknown cap kind '" + name + "'");
+    const std::size_t index = index_of(cap_kind_names, name);
+    if (index == cap_kind_names.size()) node.fail("unknown cap kind '" + name + "'");
     if (!content) node.fail("cap '" + name + "' needs its fields");
     Cap cap;
     cap.kind = static_cast<CapKind>(index);
@@ -198,8 +188,8 @@ object::TcbExtra read_tcb_extra(const Node &node) {
 
 Object read_object(const Node &node) {
     auto [name, content_or_none] = node.variant();
-    const std::size_t index = index_of(object_names, name);
-    if (index == object_names.size()) node.fail("unknown object kind '" + name + "'");
+    const std::size_t index = index_of(object_kind_names, name);
+    if (index == object_kind_names.size()) node.fail("unknown object kind '" + name + "'");
     // Unit variants: Endpoint, Notification, VCpu, Reply, ArmSmc, DomainSet.
     auto unit = [&](auto object) -> Object {
         if (content_or_none && !content_or_none->value().is_null()) node.fail("object '" + name + "' takes no fields");
@@ -299,7 +289,7 @@ json cap_json(const Cap &cap) {
     default:
         break;
     }
-    return {{std::string(cap_names[static_cast<std::size_t>(cap.kind)]), fields}};
+    return {{std::string(name_of(cap.kind)), fields}};
 }
 
 json slots_json(const CapTable &table) {
@@ -367,7 +357,7 @@ template <class T>
 concept UnitObject = std::is_empty_v<T>;
 
 json object_json(const Object &object) {
-    const std::string name(object_names[object.index()]);
+    const std::string name(kind_name(object));
     return std::visit(
         [&](const auto &o) -> json {
             if constexpr (UnitObject<std::decay_t<decltype(o)>>) {

@@ -7,9 +7,12 @@
 // fill entries: byte ranges of the frame taken from a file (FileData) or from the BootInfo.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <type_traits>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -219,6 +222,41 @@ using Object = std::variant<object::Untyped, object::Endpoint, object::Notificat
                             object::IOSpace, object::IOPageTable, object::ArmIrq, object::IrqMsi, object::IrqIOApic,
                             object::RiscvIrq, object::IOPorts, object::SchedContext, object::Reply, object::ArmSmc,
                             object::DomainSet>;
+
+// The kinds' names, as JSON and messages spell them, in the order of Object's alternatives and
+// of CapKind's enumerators.
+inline constexpr std::array<std::string_view, std::variant_size_v<Object>> object_kind_names{
+    "Untyped", "Endpoint", "Notification", "CNode", "Tcb", "Irq", "VCpu", "Frame", "PageTable", "AsidPool",
+    "IOSpace", "IOPageTable", "ArmIrq", "IrqMsi", "IrqIOApic", "RiscvIrq", "IOPorts", "SchedContext", "Reply",
+    "ArmSmc", "DomainSet"};
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(CapKind::DomainSet) + 1> cap_kind_names{
+    "Untyped", "Endpoint", "Notification", "CNode", "Tcb", "IrqHandler", "VCpu", "Frame", "PageTable", "AsidPool",
+    "IOSpace", "IOPageTable", "ArmIrqHandler", "IrqMsiHandler", "IrqIOApicHandler", "RiscvIrqHandler", "IOPorts",
+    "SchedContext", "Reply", "ArmSmc", "DomainSet"};
+inline constexpr std::string_view name_of(CapKind kind) { return cap_kind_names[static_cast<std::size_t>(kind)]; }
+inline std::string_view kind_name(const Object &object) { return object_kind_names[object.index()]; }
+
+// The object kind (an index of Object) that a cap of `kind` refers to: the kind of the same
+// name, but for the IRQ handlers, which refer to the IRQ objects.
+constexpr std::size_t object_kind_of(CapKind kind) {
+    switch (kind) {
+    case CapKind::IrqHandler:
+        return 5; // Irq
+    case CapKind::ArmIrqHandler:
+        return 12; // ArmIrq, IrqMsi, IrqIOApic, RiscvIrq follow
+    case CapKind::IrqMsiHandler:
+        return 13;
+    case CapKind::IrqIOApicHandler:
+        return 14;
+    case CapKind::RiscvIrqHandler:
+        return 15;
+    default:
+        return static_cast<std::size_t>(kind); // the other enumerators follow Object's alternatives
+    }
+}
+static_assert(object_kind_of(CapKind::DomainSet) == std::variant_size_v<Object> - 1);
+static_assert(std::is_same_v<std::variant_alternative_t<object_kind_of(CapKind::RiscvIrqHandler), Object>, object::RiscvIrq>);
+static_assert(std::is_same_v<std::variant_alternative_t<object_kind_of(CapKind::Frame), Object>, object::Frame>);
 
 struct NamedObject {
     std::optional<std::string> name;

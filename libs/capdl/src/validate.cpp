@@ -1,0 +1,239 @@
+#include <sel4/capdl/validate.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <string_view>
+
+namespace sel4::capdl {
+
+namespace {
+
+// 2^bits, saturated: a size that does not fit in 64 bits is the largest there is.
+Word power_of_two(unsigned bits) { return bits >= 64 ? ~Word{0} : Word{1} << bits; }
+
+const CapTable *slots_of(const Object &object) {
+    return std::visit(
+        [](const auto &o) -> const CapTable * {
+            if constexpr (requires { o.slots; }) {
+                return &o.slots;
+            } else {
+                return nullptr;
+            }
+        },
+        object);
+}
+
+class Validator {
+public:
+    explicit Validator(const Spec &spec) : spec_(spec) {}
+
+    std::vector<std::string> run() {
+        for (std::size_t index = 0; index < spec_.objects.size(); ++index) check_object(index);
+        for (const IrqEntry &irq : spec_.irqs) {
+            const std::string where = "irq " + std::to_string(irq.irq);
+            if (refers(where + ": handler", irq.handler)) {
+                const std::size_t kind = spec_.objects[irq.handler].object.index();
+                if (kind != 5 && (kind < 12 || kind > 15)) {
+                    report(where + ": handler " + name(irq.handler) + " is a " + std::string(object_kind_names[kind]) +
+                           ", not an IRQ object");
+                }
+            }
+        }
+        for (std::size_t i = 0; i < spec_.asid_slots.size(); ++i) {
+            const std::string where = "asid slot " + std::to_string(i);
+            if (refers(where, spec_.asid_slots[i]) &&
+                !std::holds_alternative<object::AsidPool>(spec_.objects[spec_.asid_slots[i]].object)) {
+                report(where + ": " + name(spec_.asid_slots[i]) + " is not an AsidPool");
+            }
+        }
+        check_ranges();
+        check_physical_overlaps();
+        return std::move(problems_);
+    }
+
+private:
+    void report(std::string problem) { problems_.push_back(std::move(problem)); }
+
+    // "object 3 'name'" or "object 3".
+    std::string name(ObjectId id) const {
+        std::string text = "object " + std::to_string(id);
+        if (id < spec_.objects.size() && spec_.objects[id].name) text += " '" + *spec_.objects[id].name + "'";
+        return text;
+    }
+    std::string kind_of(ObjectId id) const { return std::string(kind_name(spec_.objects[id].object)); }
+
+    bool refers(const std::string &where, ObjectId id) {
+        if (id < spec_.objects.size()) return true;
+        report(where + ": refers to object " + std::to_string(id) + ", but the spec has " +
+               std::to_string(spec_.objects.size()) + " objects");
+        return false;
+    }
+
+    void check_cap(const std::string &where, const Cap &cap) {
+        const std::string kind(name_of(cap.kind));
+        if (refers(where + ": " + kind + " cap", cap.object)) {
+            const std::size_t target = spec_.objects[cap.object].object.index();
+            if (target != object_kind_of(cap.kind)) {
+                report(where + ": a " + kind + " cap to " + name(cap.object) + ", which is a " + kind_of(cap.object));
+            }
+        }
+        if (cap.badge != 0 && cap.kind != CapKind::Endpoint && cap.kind != CapKind::Notification) {
+            report(where + ": a " + kind + " cap with badge " + std::to_string(cap.badge) +
+                   ", which only Endpoint and Notification caps carry");
+        }
+        if ((cap.guard != 0 || cap.guard_size != 0) && cap.kind != CapKind::CNode) {
+            report(where + ": a " + kind + " cap with a guard, which only CNode caps carry");
+        }
+        if (cap.kind == CapKind::CNode && cap.guard_size > 64) {
+            report(where + ": a CNode cap with a guard of " + std::to_string(cap.guard_size) + " bits (at most 64)");
+        }
+    }
+
+    // Slots within `limit` (when given), each used once, each cap valid.
+    void check_slots(ObjectId id, const CapTable &table, std::optional<std::uint64_t> limit, const std::string &limit_text) {
+        std::set<std::uint32_t> seen;
+        for (const CapTableEntry &entry : table) {
+            const std::string where = name(id) + ": slot " + std::to_string(entry.slot);
+            if (limit && entry.slot >= *limit) report(where + " is outside its " + limit_text);
+            if (!seen.insert(entry.slot).second) report(where + " holds two caps");
+            check_cap(where, entry.cap);
+        }
+    }
+
+    const Cap *slot(const CapTable &table, std::uint32_t number) const {
+        for (const CapTableEntry &entry : table) {
+            if (entry.slot == number) return &entry.cap;
+        }
+        return nullptr;
+    }
+
+    void check_tcb(ObjectId id, const object::Tcb &tcb) {
+        struct Required {
+            std::uint32_t slot;
+            std::string_view what;
+            CapKind kind;
+        };
+        for (const Required &required : {Required{object::tcb_slot::cspace, "CSpace", CapKind::CNode},
+                                         Required{object::tcb_slot::vspace, "VSpace", CapKind::PageTable},
+                                         Required{object::tcb_slot::ipc_buffer, "IPC buffer", CapKind::Frame}}) {
+            const Cap *cap = slot(tcb.slots, required.slot);
+            const std::string where =
+                name(id) + ": no " + std::string(required.what) + " (slot " + std::to_string(required.slot) + ")";
+            if (cap == nullptr) {
+                report(where);
+            } else if (cap->kind != required.kind) {
+                report(where + ": it holds a " + std::string(name_of(cap->kind)) +
+                       " cap, not a " + std::string(name_of(required.kind)) + " cap");
+            }
+        }
+    }
+
+    void check_object(std::size_t index) {
+        const auto id = static_cast<ObjectId>(index);
+        const Object &object = spec_.objects[index].object;
+        if (const auto *cnode = std::get_if<object::CNode>(&object)) {
+            if (cnode->size_bits == 0 || cnode->size_bits > 32) {
+                report(name(id) + ": a CNode of 2^" + std::to_string(cnode->size_bits) + " slots (1 to 32 bits)");
+            }
+            const Word size = power_of_two(cnode->size_bits);
+            check_slots(id, cnode->slots, size, "2^" + std::to_string(cnode->size_bits) + " slots");
+        } else if (const auto *tcb = std::get_if<object::Tcb>(&object)) {
+            check_slots(id, tcb->slots, std::nullopt, "");
+            check_tcb(id, *tcb);
+        } else if (const auto *table = std::get_if<object::PageTable>(&object)) {
+            check_slots(id, table->slots, page_table_entries, std::to_string(page_table_entries) + " entries");
+            for (const CapTableEntry &entry : table->slots) {
+                if (entry.cap.kind != CapKind::PageTable && entry.cap.kind != CapKind::Frame) {
+                    report(name(id) + ": slot " + std::to_string(entry.slot) + ": a " +
+                           std::string(name_of(entry.cap.kind)) +
+                           " cap in a page table, which maps only page tables and frames");
+                }
+            }
+        } else if (const CapTable *slots = slots_of(object)) {
+            check_slots(id, *slots, std::nullopt, "");
+        }
+        if (const auto *frame = std::get_if<object::Frame>(&object)) {
+            const Word size = power_of_two(frame->size_bits);
+            for (const object::FillEntry &entry : frame->init) {
+                if (entry.range.start >= entry.range.end || entry.range.end > size) {
+                    report(name(id) + ": fill [" + std::to_string(entry.range.start) + ", " +
+                           std::to_string(entry.range.end) + ") is not within the frame's " + std::to_string(size) + " bytes");
+                }
+            }
+        }
+    }
+
+    void check_ranges() {
+        const auto count = static_cast<ObjectId>(spec_.objects.size());
+        if (spec_.root_objects.start > spec_.root_objects.end || spec_.root_objects.end > count) {
+            report("root_objects [" + std::to_string(spec_.root_objects.start) + ", " +
+                   std::to_string(spec_.root_objects.end) + ") is not within the spec's " + std::to_string(count) + " objects");
+        }
+        for (std::size_t i = 0; i < spec_.untyped_covers.size(); ++i) {
+            const UntypedCover &cover = spec_.untyped_covers[i];
+            const std::string where = "untyped cover " + std::to_string(i);
+            if (refers(where + ": parent", cover.parent) &&
+                !std::holds_alternative<object::Untyped>(spec_.objects[cover.parent].object)) {
+                report(where + ": parent " + name(cover.parent) + " is a " + kind_of(cover.parent) + ", not an Untyped");
+            }
+            if (cover.children.start > cover.children.end || cover.children.end > count) {
+                report(where + ": children [" + std::to_string(cover.children.start) + ", " +
+                       std::to_string(cover.children.end) + ") are not within the spec's " + std::to_string(count) + " objects");
+            } else if (cover.children.start < spec_.root_objects.end && spec_.root_objects.start < cover.children.end) {
+                report(where + ": children [" + std::to_string(cover.children.start) + ", " +
+                       std::to_string(cover.children.end) + ") overlap the root objects");
+            }
+        }
+    }
+
+    // Objects at a physical address (untypeds and frames) must not share memory.
+    void check_physical_overlaps() {
+        struct Placed {
+            Word start;
+            Word end;
+            ObjectId id;
+        };
+        std::vector<Placed> placed;
+        for (std::size_t index = 0; index < spec_.objects.size(); ++index) {
+            std::optional<Word> paddr;
+            std::uint8_t size_bits = 0;
+            if (const auto *frame = std::get_if<object::Frame>(&spec_.objects[index].object)) {
+                paddr = frame->paddr;
+                size_bits = frame->size_bits;
+            } else if (const auto *untyped = std::get_if<object::Untyped>(&spec_.objects[index].object)) {
+                paddr = untyped->paddr;
+                size_bits = untyped->size_bits;
+            }
+            if (!paddr) continue;
+            const Word size = power_of_two(size_bits);
+            if (*paddr % size != 0) {
+                report(name(static_cast<ObjectId>(index)) + ": physical address " + hex(*paddr) + " is not aligned to its size 2^" +
+                       std::to_string(size_bits));
+            }
+            placed.push_back({*paddr, *paddr + std::min(size, ~Word{0} - *paddr), static_cast<ObjectId>(index)});
+        }
+        std::sort(placed.begin(), placed.end(), [](const Placed &a, const Placed &b) { return a.start < b.start; });
+        for (std::size_t i = 1; i < placed.size(); ++i) {
+            if (placed[i].start < placed[i - 1].end) {
+                report(name(placed[i - 1].id) + " and " + name(placed[i].id) + " overlap at physical address " +
+                       hex(placed[i].start));
+            }
+        }
+    }
+
+    static std::string hex(Word value) {
+        char text[24];
+        std::snprintf(text, sizeof text, "%#llx", static_cast<unsigned long long>(value));
+        return text;
+    }
+
+    const Spec &spec_;
+    std::vector<std::string> problems_;
+};
+
+} // namespace
+
+std::vector<std::string> validate(const Spec &spec) { return Validator(spec).run(); }
+
+} // namespace sel4::capdl
