@@ -26,10 +26,11 @@ set(CPP_SEL4_IMAGE_TOOL ${CPP_SEL4_HOST_TOOLS_DIR}/image-tool/sel4-image)
 set(CPP_SEL4_SYMBOLIZER ${CPP_SEL4_HOST_TOOLS_DIR}/symbolizer/sel4-symbolize)
 set(CPP_SEL4_EMBED_SYMBOLS ${CPP_SEL4_HOST_TOOLS_DIR}/symtab/sel4-embed-symbols)
 set(CPP_SEL4_BINDGEN ${CPP_SEL4_HOST_TOOLS_DIR}/sel4-bindgen/sel4-bindgen)
+set(CPP_SEL4_CAPDL_TOOL ${CPP_SEL4_HOST_TOOLS_DIR}/capdl/sel4-capdl)
 set(CPP_SEL4_CMATH_REFERENCE ${CPP_SEL4_HOST_TOOLS_DIR}/cmath-reference/cmath-reference)
 # What the installed package offers a user's project; cmath-reference only serves a test.
 set(CPP_SEL4_INSTALLED_TOOLS ${CPP_SEL4_QEMU_RUNNER} ${CPP_SEL4_IMAGE_TOOL} ${CPP_SEL4_SYMBOLIZER}
-    ${CPP_SEL4_EMBED_SYMBOLS} ${CPP_SEL4_BINDGEN})
+    ${CPP_SEL4_EMBED_SYMBOLS} ${CPP_SEL4_BINDGEN} ${CPP_SEL4_CAPDL_TOOL})
 ExternalProject_Add(host-tools
   SOURCE_DIR ${PROJECT_SOURCE_DIR}/tools
   BINARY_DIR ${CPP_SEL4_HOST_TOOLS_DIR}

@@ -14,7 +14,8 @@ install)
     for file in lib/cmake/cpp-sel4/cpp-sel4Config.cmake lib/cmake/cpp-sel4/cpp-sel4ConfigVersion.cmake \
                 lib/cmake/cpp-sel4/cpp-sel4Targets.cmake share/cpp-sel4/toolchain.cmake \
                 include/sel4/sel4.hpp include/sel4/gen/invocations.hpp include/sel4/runtime/root_task.hpp \
-                bin/sel4-image bin/sel4-qemu-run bin/sel4-symbolize bin/sel4-embed-symbols bin/sel4-bindgen; do
+                bin/sel4-image bin/sel4-qemu-run bin/sel4-symbolize bin/sel4-embed-symbols bin/sel4-bindgen \
+                bin/sel4-capdl; do
         [ -e "$prefix/$file" ] || { echo "not installed: $prefix/$file"; exit 1; }
     done
     echo "installed into $prefix: $(find "$prefix" -type f | wc -l) files"

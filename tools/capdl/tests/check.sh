@@ -1,0 +1,52 @@
+#!/bin/sh
+# tools.sel4-capdl: check and dump on the specs beside this script.
+#   check.sh SEL4_CAPDL DIR
+set -u
+tool=$1 dir=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+# expect STATUS STDOUT STDERR ARGS...: what the tool gives for ARGS.
+expect() {
+    status=$1 out=$2 err=$3
+    shift 3
+    "$tool" "$@" > "$work/out" 2> "$work/err"
+    got=$?
+    [ "$got" -eq "$status" ] || fail "$*: exit status $got, not $status"
+    [ "$(cat "$work/out")" = "$out" ] || fail "$*: standard output '$(cat "$work/out")', not '$out'"
+    [ "$(cat "$work/err")" = "$err" ] || fail "$*: standard error '$(cat "$work/err")', not '$err'"
+}
+
+expect 0 "$dir/good.json: 5 objects, consistent" "" check "$dir/good.json"
+expect 1 "" "sel4-capdl: $dir/bad.json: object 1 'cnode': slot 1: a Endpoint cap to object 2 'buffer', which is a Frame
+sel4-capdl: $dir/bad.json: object 4 'thread': no IPC buffer (slot 4)
+sel4-capdl: $dir/bad.json: 2 problems" check "$dir/bad.json"
+expect 1 "" "sel4-capdl: $work/none.json: cannot read: No such file or directory" check "$work/none.json"
+printf '{"objects": [' > "$work/broken.json"
+"$tool" check "$work/broken.json" > "$work/out" 2> "$work/err"
+[ $? -eq 1 ] && grep -q "^sel4-capdl: $work/broken.json: not JSON: " "$work/err" || fail "broken JSON: $(cat "$work/err")"
+expect 2 "" "sel4-capdl: error: A subcommand is required
+Run 'sel4-capdl --help' for its usage." 
+
+# The JSON dump reads back as the same spec, and is consistent.
+"$tool" dump --format json "$dir/good.json" > "$work/normalised.json" || fail "dump --format json failed"
+expect 0 "$work/normalised.json: 5 objects, consistent" "" check "$work/normalised.json"
+"$tool" dump --format json "$work/normalised.json" > "$work/again.json"
+cmp -s "$work/normalised.json" "$work/again.json" || fail "the JSON dump of the dump differs"
+
+# The text dump shows the objects and the caps by slot.
+"$tool" dump "$dir/good.json" > "$work/spec.cdl" || fail "dump failed"
+for line in "  ep = Endpoint" "  cnode = CNode (4 bits)" "    fill [0, 0x10) from thread.elf at 0x1000" \
+            "    0x1: ep (Endpoint, RW, badge: 0x5)" "    0: cnode (CNode, guard: 0, guard_size: 60)" \
+            "  thread = Tcb (ip: 0x10000, sp: 0x20000, ipc_buffer_addr: 0x1000, prio: 100, max_prio: 100, affinity: 0, gpr0: 0x7)"; do
+    grep -qxF -- "$line" "$work/spec.cdl" || fail "dump: no line '$line' in: $(cat "$work/spec.cdl")"
+done
+expect 2 "" "sel4-capdl: error: --format: xml not in {cdl,json}
+Run 'sel4-capdl --help' for its usage." dump --format xml "$dir/good.json"
+
+[ "$failures" -eq 0 ] || exit 1
+echo "PASS: sel4-capdl"
