@@ -427,6 +427,43 @@ Spec read_json(std::string_view text, const std::string &source) {
     return spec;
 }
 
+KernelConfig read_kernel_config(std::string_view text, const std::string &source) {
+    json document;
+    try {
+        document = json::parse(text);
+    } catch (const json::exception &error) {
+        throw SpecError(source + ": not JSON: " + error.what());
+    }
+    const Node root(document, "", source);
+    // gen_config.json holds booleans as true/false and numbers as strings.
+    auto flag = [&](std::string_view key) {
+        const auto field = root.optional_field(key);
+        return field && field->boolean();
+    };
+    auto count = [&](std::string_view key, unsigned otherwise) {
+        const auto field = root.optional_field(key);
+        if (!field) return otherwise;
+        const std::string text = field->string();
+        if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos) {
+            field->fail("expected a number as a string, found '" + text + "'");
+        }
+        return static_cast<unsigned>(std::stoul(text));
+    };
+    KernelConfig config;
+    config.arch = root.field("SEL4_ARCH").string();
+    if (config.arch != "aarch64" && config.arch != "riscv64" && config.arch != "x86_64") {
+        root.field("SEL4_ARCH").fail("arch '" + config.arch + "' is not one cpp-sel4 supports (aarch64, riscv64, x86_64)");
+    }
+    config.mcs = flag("KERNEL_MCS");
+    config.hypervisor = flag("ARM_HYPERVISOR_SUPPORT");
+    config.huge_pages = flag("HUGE_PAGE");
+    config.pt_levels = config.arch == "riscv64" ? count("PT_LEVELS", 3) : 4;
+    if (flag("AARCH64_VSPACE_S2_START_L1")) config.pt_levels = 3; // a stage-2 VSpace of 40-bit addresses
+    config.num_nodes = count("MAX_NUM_NODES", 1);
+    config.num_domains = count("NUM_DOMAINS", 1);
+    return config;
+}
+
 std::string write_json(const Spec &spec, int indent) {
     json objects = json::array();
     for (const NamedObject &named : spec.objects) {

@@ -26,7 +26,7 @@ const CapTable *slots_of(const Object &object) {
 
 class Validator {
 public:
-    explicit Validator(const Spec &spec) : spec_(spec) {}
+    Validator(const Spec &spec, const KernelConfig *kernel) : spec_(spec), kernel_(kernel) {}
 
     std::vector<std::string> run() {
         for (std::size_t index = 0; index < spec_.objects.size(); ++index) check_object(index);
@@ -49,6 +49,10 @@ public:
         }
         check_ranges();
         check_physical_overlaps();
+        if (kernel_ != nullptr) {
+            for (std::size_t index = 0; index < spec_.objects.size(); ++index) check_for_kernel(static_cast<ObjectId>(index));
+            check_paging_levels();
+        }
         return std::move(problems_);
     }
 
@@ -228,12 +232,157 @@ private:
         return text;
     }
 
+    // --- The rules of one kernel configuration ---
+
+    // The arches that have an object kind (nullptr: every arch).
+    static const char *arch_of(const Object &object) {
+        switch (object.index()) {
+        case 6:  // VCpu
+        case 12: // ArmIrq
+        case 19: // ArmSmc
+            return "aarch64";
+        case 15: // RiscvIrq
+            return "riscv64";
+        case 10: // IOSpace
+        case 11: // IOPageTable
+        case 13: // IrqMsi
+        case 14: // IrqIOApic
+        case 16: // IOPorts
+            return "x86_64";
+        default:
+            return nullptr;
+        }
+    }
+
+    // The sizes of the arch's frames, as bits.
+    std::vector<unsigned> frame_sizes() const {
+        if (kernel_->arch == "x86_64" && !kernel_->huge_pages) return {12, 21};
+        return {12, 21, 30};
+    }
+    std::string frame_sizes_text() const {
+        std::string text;
+        for (unsigned bits : frame_sizes()) text += (text.empty() ? "2^" : ", 2^") + std::to_string(bits);
+        return text;
+    }
+    unsigned max_untyped_bits() const { return kernel_->arch == "riscv64" ? 38 : 47; }
+
+    void check_for_kernel(ObjectId id) {
+        const KernelConfig &k = *kernel_;
+        const Object &object = spec_.objects[id].object;
+        const std::string kind(kind_name(object));
+        if (const char *arch = arch_of(object); arch != nullptr && k.arch != arch) {
+            report(name(id) + ": a " + kind + " object, which " + k.arch + " kernels do not have");
+        }
+        if (std::holds_alternative<object::VCpu>(object) && k.arch == "aarch64" && !k.hypervisor) {
+            report(name(id) + ": a VCpu object, which needs ARM_HYPERVISOR_SUPPORT (off in the kernel configuration)");
+        }
+        const bool mcs_only = std::holds_alternative<object::SchedContext>(object) || std::holds_alternative<object::Reply>(object);
+        if (mcs_only && !k.mcs) {
+            report(name(id) + ": a " + kind + " object, which only MCS kernels have (KERNEL_MCS is off)");
+        }
+        if (const auto *frame = std::get_if<object::Frame>(&object)) {
+            const auto sizes = frame_sizes();
+            if (std::find(sizes.begin(), sizes.end(), frame->size_bits) == sizes.end()) {
+                report(name(id) + ": a frame of 2^" + std::to_string(frame->size_bits) + " bytes, which " + k.arch +
+                       " does not have (its frames are " + frame_sizes_text() + ")");
+            }
+        }
+        if (const auto *untyped = std::get_if<object::Untyped>(&object)) {
+            if (untyped->size_bits < 4 || untyped->size_bits > max_untyped_bits()) {
+                report(name(id) + ": an untyped of 2^" + std::to_string(untyped->size_bits) + " bytes (" + k.arch +
+                       " takes 2^4 to 2^" + std::to_string(max_untyped_bits()) + ")");
+            }
+        }
+        if (const auto *table = std::get_if<object::PageTable>(&object); table != nullptr && table->x86_ept && k.arch != "x86_64") {
+            report(name(id) + ": an EPT page table, which " + k.arch + " kernels do not have");
+        }
+        if (const auto *tcb = std::get_if<object::Tcb>(&object)) check_tcb_for_kernel(id, *tcb);
+    }
+
+    void check_tcb_for_kernel(ObjectId id, const object::Tcb &tcb) {
+        const KernelConfig &k = *kernel_;
+        if (tcb.extra.affinity >= k.num_nodes) {
+            report(name(id) + ": affinity " + std::to_string(tcb.extra.affinity) + ", but the kernel has " +
+                   std::to_string(k.num_nodes) + " core" + (k.num_nodes == 1 ? "" : "s") + " (MAX_NUM_NODES=" +
+                   std::to_string(k.num_nodes) + ")");
+        }
+        if (tcb.extra.domain && *tcb.extra.domain >= k.num_domains) {
+            report(name(id) + ": domain " + std::to_string(*tcb.extra.domain) + ", but the kernel has " +
+                   std::to_string(k.num_domains) + " domain" + (k.num_domains == 1 ? "" : "s") + " (NUM_DOMAINS=" +
+                   std::to_string(k.num_domains) + ")");
+        }
+        if (k.mcs && tcb.extra.master_fault_ep) {
+            report(name(id) + ": a fault endpoint CPtr (master_fault_ep), which only non-MCS kernels take; an MCS "
+                              "kernel takes the fault endpoint's cap in slot 5");
+        }
+        if (!k.mcs) {
+            for (const auto &[slot, what] : {std::pair{object::tcb_slot::fault_ep, "fault endpoint"},
+                                            std::pair{object::tcb_slot::sched_context, "scheduling context"},
+                                            std::pair{object::tcb_slot::temp_fault_ep, "timeout endpoint"}}) {
+                if (this->slot(tcb.slots, slot) != nullptr) {
+                    report(name(id) + ": slot " + std::to_string(slot) + " (" + what +
+                           ") is for MCS kernels (KERNEL_MCS is off)");
+                }
+            }
+        }
+    }
+
+    // Each page table's level, from its VSpace root down: at level L a table maps frames of
+    // 2^(12 + 9 * (levels - 1 - L)) bytes and tables of level L + 1.
+    void check_paging_levels() {
+        levels_.assign(spec_.objects.size(), std::nullopt);
+        for (std::size_t index = 0; index < spec_.objects.size(); ++index) {
+            const auto *table = std::get_if<object::PageTable>(&spec_.objects[index].object);
+            if (table != nullptr && table->is_root) place_table(static_cast<ObjectId>(index), 0, std::nullopt);
+        }
+    }
+
+    void place_table(ObjectId id, unsigned level, std::optional<ObjectId> parent) {
+        const auto &table = std::get<object::PageTable>(spec_.objects[id].object);
+        if (levels_[id]) {
+            if (*levels_[id] != level) report(name(id) + ": is at level " + std::to_string(*levels_[id]) + " and " + std::to_string(level));
+            return;
+        }
+        levels_[id] = level;
+        if (table.level && *table.level != level) {
+            report(name(id) + ": at level " + std::to_string(level) +
+                   (parent ? " under " + name(*parent) : std::string(" as a VSpace root")) + ", but its level says " +
+                   std::to_string(*table.level));
+        }
+        const unsigned last = kernel_->pt_levels - 1;
+        const unsigned mapped_bits = 12 + 9 * (last - level);
+        const auto sizes = frame_sizes();
+        const bool maps_frames = std::find(sizes.begin(), sizes.end(), mapped_bits) != sizes.end();
+        for (const CapTableEntry &entry : table.slots) {
+            if (entry.cap.object >= spec_.objects.size()) continue; // reported as dangling
+            const std::string where = name(id) + ": slot " + std::to_string(entry.slot);
+            const Object &target = spec_.objects[entry.cap.object].object;
+            if (entry.cap.kind == CapKind::PageTable && std::holds_alternative<object::PageTable>(target)) {
+                if (level == last) {
+                    report(where + ": a PageTable cap at level " + std::to_string(level) + ", the last, which maps only frames");
+                } else {
+                    place_table(entry.cap.object, level + 1, id);
+                }
+            } else if (entry.cap.kind == CapKind::Frame && std::holds_alternative<object::Frame>(target)) {
+                const unsigned bits = std::get<object::Frame>(target).size_bits;
+                if (!maps_frames) {
+                    report(where + ": a Frame cap at level " + std::to_string(level) + ", which holds only page tables");
+                } else if (bits != mapped_bits) {
+                    report(where + ": a frame of 2^" + std::to_string(bits) + " bytes at level " + std::to_string(level) +
+                           ", which maps frames of 2^" + std::to_string(mapped_bits));
+                }
+            }
+        }
+    }
+
     const Spec &spec_;
+    const KernelConfig *kernel_;
+    std::vector<std::optional<unsigned>> levels_;
     std::vector<std::string> problems_;
 };
 
 } // namespace
 
-std::vector<std::string> validate(const Spec &spec) { return Validator(spec).run(); }
+std::vector<std::string> validate(const Spec &spec, const KernelConfig *kernel) { return Validator(spec, kernel).run(); }
 
 } // namespace sel4::capdl

@@ -145,3 +145,115 @@ TEST(Validate, RandomSpecsNeverCrashIt) {
     for (unsigned seed = 0; seed < 2000; ++seed) problems += validate(capdl_test::RandomSpec(seed).make(1 + seed % 30)).size();
     EXPECT_GT(problems, 0u);
 }
+
+// --- The rules of one kernel configuration ---
+
+namespace {
+
+const KernelConfig aarch64{"aarch64", false, true, false, 4, 1, 1};
+const KernelConfig aarch64_mcs{"aarch64", true, true, false, 4, 2, 1};
+const KernelConfig riscv64{"riscv64", false, false, false, 3, 1, 1};
+const KernelConfig x86_64{"x86_64", false, false, false, 4, 1, 1};
+
+std::vector<std::string> kernel_problems(const KernelConfig &kernel, void (*change)(Spec &)) {
+    Spec spec = good_spec();
+    change(spec);
+    return validate(spec, &kernel);
+}
+
+// good_spec's VSpace with a table per level below it and `frame` mapped in the last.
+void add_paging(Spec &spec, unsigned levels, std::uint8_t frame_bits) {
+    ObjectId parent = 2; // the root
+    for (unsigned level = 1; level < levels; ++level) {
+        spec.objects.push_back({"pt" + std::to_string(level), object::PageTable{false, false, static_cast<std::uint8_t>(level), {}}});
+        const auto id = static_cast<ObjectId>(spec.objects.size() - 1);
+        get<object::PageTable>(spec, parent).slots.push_back({0, cap(CapKind::PageTable, id)});
+        parent = id;
+    }
+    spec.objects.push_back({"page", object::Frame{frame_bits, std::nullopt, {}}});
+    get<object::PageTable>(spec, parent).slots.push_back({5, Cap{CapKind::Frame, static_cast<ObjectId>(spec.objects.size() - 1)}});
+}
+
+} // namespace
+
+TEST(ValidateKernel, AcceptsTheSpecOnEachArch) {
+    EXPECT_EQ(validate(good_spec(), &aarch64), std::vector<std::string>{}); // its IRQ is an ARM one
+    Spec riscv = good_spec();
+    riscv.objects[6].object = object::RiscvIrq{{{0, cap(CapKind::Notification, 4)}}, 1};
+    add_paging(riscv, 3, 12);
+    EXPECT_EQ(validate(riscv, &riscv64), std::vector<std::string>{});
+}
+
+TEST(ValidateKernel, ObjectsOfAnotherArch) {
+    EXPECT_EQ(kernel_problems(riscv64, [](Spec &) {}),
+              std::vector<std::string>{"object 6 'irq': a ArmIrq object, which riscv64 kernels do not have"});
+    EXPECT_EQ(kernel_problems(aarch64, [](Spec &s) { s.objects.push_back({"ports", object::IOPorts{0x3f8, 0x3ff}}); }),
+              std::vector<std::string>{"object 11 'ports': a IOPorts object, which aarch64 kernels do not have"});
+    EXPECT_EQ(kernel_problems(KernelConfig{"aarch64", false, false}, [](Spec &s) { s.objects.push_back({"vcpu", object::VCpu{}}); }),
+              std::vector<std::string>{"object 11 'vcpu': a VCpu object, which needs ARM_HYPERVISOR_SUPPORT (off in the kernel configuration)"});
+}
+
+TEST(ValidateKernel, McsAndNonMcs) {
+    EXPECT_EQ(kernel_problems(aarch64, [](Spec &s) { s.objects.push_back({"sc", object::SchedContext{8, 1000, 100, 0}}); }),
+              std::vector<std::string>{"object 11 'sc': a SchedContext object, which only MCS kernels have (KERNEL_MCS is off)"});
+    EXPECT_EQ(kernel_problems(aarch64, [](Spec &s) { get<object::Tcb>(s, 5).slots.push_back({5, cap(CapKind::Endpoint, 0)}); }),
+              std::vector<std::string>{"object 5 'tcb': slot 5 (fault endpoint) is for MCS kernels (KERNEL_MCS is off)"});
+    EXPECT_EQ(kernel_problems(aarch64_mcs, [](Spec &s) { get<object::Tcb>(s, 5).extra.master_fault_ep = 3; }),
+              std::vector<std::string>{"object 5 'tcb': a fault endpoint CPtr (master_fault_ep), which only non-MCS kernels "
+                                       "take; an MCS kernel takes the fault endpoint's cap in slot 5"});
+}
+
+TEST(ValidateKernel, SizesTheArchDoesNotHave) {
+    EXPECT_EQ(kernel_problems(x86_64, [](Spec &s) {
+                  s.objects[6].object = object::Irq{};
+                  get<object::Frame>(s, 1).size_bits = 30;
+              }),
+              std::vector<std::string>{"object 1 'buffer': a frame of 2^30 bytes, which x86_64 does not have (its frames are 2^12, 2^21)"});
+    EXPECT_EQ(kernel_problems(riscv64, [](Spec &s) {
+                  s.objects[6].object = object::Irq{};
+                  get<object::Untyped>(s, 9).size_bits = 40;
+                  get<object::Untyped>(s, 9).paddr = std::uint64_t{1} << 40;
+              }),
+              std::vector<std::string>{"object 9 'untyped': an untyped of 2^40 bytes (riscv64 takes 2^4 to 2^38)"});
+}
+
+TEST(ValidateKernel, PagingLevels) {
+    auto with_paging = [](const KernelConfig &kernel, unsigned levels, std::uint8_t bits) {
+        Spec spec = good_spec();
+        spec.objects[6].object = object::Irq{};
+        add_paging(spec, levels, bits);
+        return validate(spec, &kernel);
+    };
+    EXPECT_EQ(with_paging(x86_64, 4, 12), std::vector<std::string>{});
+    EXPECT_EQ(with_paging(x86_64, 3, 21), std::vector<std::string>{});
+    EXPECT_EQ(with_paging(x86_64, 4, 21),
+              std::vector<std::string>{"object 13 'pt3': slot 5: a frame of 2^21 bytes at level 3, which maps frames of 2^12"});
+    EXPECT_EQ(with_paging(x86_64, 1, 12),
+              std::vector<std::string>{"object 2 'vspace': slot 5: a Frame cap at level 0, which holds only page tables"});
+    EXPECT_EQ(with_paging(riscv64, 4, 12),
+              std::vector<std::string>{"object 12 'pt2': slot 0: a PageTable cap at level 2, the last, which maps only frames"});
+    Spec mislabelled = good_spec();
+    mislabelled.objects[6].object = object::Irq{};
+    add_paging(mislabelled, 2, 30);
+    get<object::PageTable>(mislabelled, 11).level = 2;
+    EXPECT_EQ(validate(mislabelled, &x86_64),
+              (std::vector<std::string>{"object 12 'page': a frame of 2^30 bytes, which x86_64 does not have (its frames are 2^12, 2^21)",
+                                        "object 11 'pt1': at level 1 under object 2 'vspace', but its level says 2",
+                                        "object 11 'pt1': slot 5: a Frame cap at level 1, which holds only page tables"}));
+}
+
+TEST(ValidateKernel, CoresAndDomains) {
+    EXPECT_EQ(kernel_problems(aarch64, [](Spec &s) { get<object::Tcb>(s, 5).extra.affinity = 1; }),
+              std::vector<std::string>{"object 5 'tcb': affinity 1, but the kernel has 1 core (MAX_NUM_NODES=1)"});
+    EXPECT_EQ(kernel_problems(aarch64_mcs, [](Spec &s) { get<object::Tcb>(s, 5).extra.affinity = 1; }), std::vector<std::string>{});
+    EXPECT_EQ(kernel_problems(aarch64, [](Spec &s) { get<object::Tcb>(s, 5).extra.domain = 2; }),
+              std::vector<std::string>{"object 5 'tcb': domain 2, but the kernel has 1 domain (NUM_DOMAINS=1)"});
+}
+
+TEST(ValidateKernel, RandomSpecsNeverCrashIt) {
+    for (unsigned seed = 0; seed < 1000; ++seed) {
+        for (const KernelConfig *kernel : {&aarch64, &riscv64, &x86_64, &aarch64_mcs}) {
+            validate(capdl_test::RandomSpec(seed).make(1 + seed % 30), kernel);
+        }
+    }
+}

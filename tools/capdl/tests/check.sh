@@ -32,6 +32,14 @@ printf '{"objects": [' > "$work/broken.json"
 expect 2 "" "sel4-capdl: error: A subcommand is required
 Run 'sel4-capdl --help' for its usage." 
 
+# With the kernel's configuration, its rules too.
+expect 0 "$dir/good.json: 5 objects, consistent" "" check "$dir/good.json" --kernel-config "$dir/riscv64-config.json"
+expect 0 "$dir/sched-context.json: 6 objects, consistent" "" check "$dir/sched-context.json"
+expect 1 "" "sel4-capdl: $dir/sched-context.json: object 5 'sc': a SchedContext object, which only MCS kernels have (KERNEL_MCS is off)
+sel4-capdl: $dir/sched-context.json: 1 problem" check "$dir/sched-context.json" --kernel-config "$dir/riscv64-config.json"
+expect 1 "" "sel4-capdl: $dir/broken-config.json: MAX_NUM_NODES: expected a string" \
+    check "$dir/good.json" --kernel-config "$dir/broken-config.json"
+
 # The JSON dump reads back as the same spec, and is consistent.
 "$tool" dump --format json "$dir/good.json" > "$work/normalised.json" || fail "dump --format json failed"
 expect 0 "$work/normalised.json: 5 objects, consistent" "" check "$work/normalised.json"

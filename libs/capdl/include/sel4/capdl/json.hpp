@@ -5,6 +5,7 @@
 #pragma once
 
 #include <sel4/capdl/spec.hpp>
+#include <sel4/capdl/validate.hpp>
 
 #include <stdexcept>
 #include <string>
@@ -24,5 +25,8 @@ Spec read_json(std::string_view text, const std::string &source);
 
 // Writes a spec that read_json (and rust-sel4's add-spec) reads back. indent < 0: one line.
 std::string write_json(const Spec &spec, int indent = -1);
+
+// Reads what the validator needs of a kernel's gen_config.json. Throws SpecError.
+KernelConfig read_kernel_config(std::string_view text, const std::string &source);
 
 } // namespace sel4::capdl
