@@ -108,18 +108,6 @@ std::string cap_text(const Spec &spec, const Cap &cap) {
     return text + ")";
 }
 
-const CapTable *slots_of(const Object &object) {
-    return std::visit(
-        [](const auto &o) -> const CapTable * {
-            if constexpr (requires { o.slots; }) {
-                return &o.slots;
-            } else {
-                return nullptr;
-            }
-        },
-        object);
-}
-
 } // namespace
 
 std::string dump_cdl(const Spec &spec) {

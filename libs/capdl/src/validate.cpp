@@ -12,18 +12,6 @@ namespace {
 // 2^bits, saturated: a size that does not fit in 64 bits is the largest there is.
 Word power_of_two(unsigned bits) { return bits >= 64 ? ~Word{0} : Word{1} << bits; }
 
-const CapTable *slots_of(const Object &object) {
-    return std::visit(
-        [](const auto &o) -> const CapTable * {
-            if constexpr (requires { o.slots; }) {
-                return &o.slots;
-            } else {
-                return nullptr;
-            }
-        },
-        object);
-}
-
 class Validator {
 public:
     Validator(const Spec &spec, const KernelConfig *kernel) : spec_(spec), kernel_(kernel) {}

@@ -258,6 +258,19 @@ static_assert(object_kind_of(CapKind::DomainSet) == std::variant_size_v<Object> 
 static_assert(std::is_same_v<std::variant_alternative_t<object_kind_of(CapKind::RiscvIrqHandler), Object>, object::RiscvIrq>);
 static_assert(std::is_same_v<std::variant_alternative_t<object_kind_of(CapKind::Frame), Object>, object::Frame>);
 
+// The cap table of an object that has one (CNodes, TCBs, IRQ objects, page tables, ...), else nullptr.
+inline const CapTable *slots_of(const Object &object) {
+    return std::visit(
+        [](const auto &o) -> const CapTable * {
+            if constexpr (requires { o.slots; }) {
+                return &o.slots;
+            } else {
+                return nullptr;
+            }
+        },
+        object);
+}
+
 struct NamedObject {
     std::optional<std::string> name;
     Object object;
