@@ -385,15 +385,18 @@ json domain_sched_entry_json(const DomainSchedEntry &entry) {
     return {{"domain", entry.domain}, {"duration", duration}};
 }
 
-} // namespace
-
-Spec read_json(std::string_view text, const std::string &source) {
-    json document;
+json parse(std::string_view text, const std::string &source) {
     try {
-        document = json::parse(text);
+        return json::parse(text);
     } catch (const json::exception &error) { // a syntax error, or a number too large for any type
         throw SpecError(source + ": not JSON: " + error.what());
     }
+}
+
+} // namespace
+
+Spec read_json(std::string_view text, const std::string &source) {
+    const json document = parse(text, source);
     const Node root(document, "", source);
     Spec spec;
     for (const Node &named : root.field("objects").elements()) {
@@ -428,12 +431,7 @@ Spec read_json(std::string_view text, const std::string &source) {
 }
 
 KernelConfig read_kernel_config(std::string_view text, const std::string &source) {
-    json document;
-    try {
-        document = json::parse(text);
-    } catch (const json::exception &error) {
-        throw SpecError(source + ": not JSON: " + error.what());
-    }
+    const json document = parse(text, source);
     const Node root(document, "", source);
     // gen_config.json holds booleans as true/false and numbers as strings.
     auto flag = [&](std::string_view key) {

@@ -22,7 +22,7 @@ public:
             const std::string where = "irq " + std::to_string(irq.irq);
             if (refers(where + ": handler", irq.handler)) {
                 const std::size_t kind = spec_.objects[irq.handler].object.index();
-                if (kind != 5 && (kind < 12 || kind > 15)) {
+                if (!is_irq_kind(kind)) {
                     report(where + ": handler " + name(irq.handler) + " is a " + std::string(object_kind_names[kind]) +
                            ", not an IRQ object");
                 }
@@ -224,22 +224,16 @@ private:
 
     // The arches that have an object kind (nullptr: every arch).
     static const char *arch_of(const Object &object) {
-        switch (object.index()) {
-        case 6:  // VCpu
-        case 12: // ArmIrq
-        case 19: // ArmSmc
+        const std::size_t kind = object.index();
+        if (kind == kind_index<object::VCpu> || kind == kind_index<object::ArmIrq> || kind == kind_index<object::ArmSmc>) {
             return "aarch64";
-        case 15: // RiscvIrq
-            return "riscv64";
-        case 10: // IOSpace
-        case 11: // IOPageTable
-        case 13: // IrqMsi
-        case 14: // IrqIOApic
-        case 16: // IOPorts
-            return "x86_64";
-        default:
-            return nullptr;
         }
+        if (kind == kind_index<object::RiscvIrq>) return "riscv64";
+        if (kind == kind_index<object::IOSpace> || kind == kind_index<object::IOPageTable> ||
+            kind == kind_index<object::IrqMsi> || kind == kind_index<object::IrqIOApic> || kind == kind_index<object::IOPorts>) {
+            return "x86_64";
+        }
+        return nullptr;
     }
 
     // The sizes of the arch's frames, as bits.

@@ -236,20 +236,41 @@ inline constexpr std::array<std::string_view, static_cast<std::size_t>(CapKind::
 inline constexpr std::string_view name_of(CapKind kind) { return cap_kind_names[static_cast<std::size_t>(kind)]; }
 inline std::string_view kind_name(const Object &object) { return object_kind_names[object.index()]; }
 
+namespace detail {
+template <class T, class Variant> struct alternative_index;
+template <class T, class... Alternatives> struct alternative_index<T, std::variant<Alternatives...>> {
+    static constexpr std::size_t value = [] {
+        constexpr bool same[] = {std::is_same_v<T, Alternatives>...};
+        std::size_t index = 0;
+        while (!same[index]) ++index;
+        return index;
+    }();
+};
+} // namespace detail
+
+// The index in Object of the kind T (object::Frame, ...), as Object::index() gives it.
+template <class T> inline constexpr std::size_t kind_index = detail::alternative_index<T, Object>::value;
+
+// Whether an object kind (an index of Object) is one of the IRQ objects.
+constexpr bool is_irq_kind(std::size_t kind) {
+    return kind == kind_index<object::Irq> || kind == kind_index<object::ArmIrq> || kind == kind_index<object::IrqMsi> ||
+           kind == kind_index<object::IrqIOApic> || kind == kind_index<object::RiscvIrq>;
+}
+
 // The object kind (an index of Object) that a cap of `kind` refers to: the kind of the same
 // name, but for the IRQ handlers, which refer to the IRQ objects.
 constexpr std::size_t object_kind_of(CapKind kind) {
     switch (kind) {
     case CapKind::IrqHandler:
-        return 5; // Irq
+        return kind_index<object::Irq>;
     case CapKind::ArmIrqHandler:
-        return 12; // ArmIrq, IrqMsi, IrqIOApic, RiscvIrq follow
+        return kind_index<object::ArmIrq>;
     case CapKind::IrqMsiHandler:
-        return 13;
+        return kind_index<object::IrqMsi>;
     case CapKind::IrqIOApicHandler:
-        return 14;
+        return kind_index<object::IrqIOApic>;
     case CapKind::RiscvIrqHandler:
-        return 15;
+        return kind_index<object::RiscvIrq>;
     default:
         return static_cast<std::size_t>(kind); // the other enumerators follow Object's alternatives
     }
