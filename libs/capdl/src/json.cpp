@@ -456,9 +456,22 @@ KernelConfig read_kernel_config(std::string_view text, const std::string &source
     config.hypervisor = flag("ARM_HYPERVISOR_SUPPORT");
     config.huge_pages = flag("HUGE_PAGE");
     config.pt_levels = config.arch == "riscv64" ? count("PT_LEVELS", 3) : 4;
-    if (flag("AARCH64_VSPACE_S2_START_L1")) config.pt_levels = 3; // a stage-2 VSpace of 40-bit addresses
+    if (flag("AARCH64_VSPACE_S2_START_L1")) { // a stage-2 VSpace of 40-bit addresses: a root of 1024 entries
+        config.pt_levels = 3;
+        config.root_index_bits = 10;
+    }
     config.num_nodes = count("MAX_NUM_NODES", 1);
     config.num_domains = count("NUM_DOMAINS", 1);
+    // seL4_TCBBits, as libsel4's sel4_arch/constants.h decides it.
+    if (config.arch == "aarch64") {
+        const bool big = flag("HARDWARE_DEBUG_API") || flag("ARM_HYP_ENABLE_VCPU_CP14_SAVE_AND_RESTORE") ||
+                         (config.hypervisor && flag("ENABLE_SMP_SUPPORT") && flag("BENCHMARK_TRACK_UTILISATION") && !config.mcs);
+        config.tcb_bits = big ? 12 : 11;
+    } else if (config.arch == "riscv64") {
+        config.tcb_bits = flag("HAVE_FPU") ? 11 : 10;
+    } else {
+        config.tcb_bits = count("XSAVE_SIZE", 512) >= 832 ? 12 : 11;
+    }
     return config;
 }
 

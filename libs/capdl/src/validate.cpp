@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <set>
 #include <string_view>
 
@@ -11,6 +12,7 @@ namespace {
 
 // 2^bits, saturated: a size that does not fit in 64 bits is the largest there is.
 Word power_of_two(unsigned bits) { return bits >= 64 ? ~Word{0} : Word{1} << bits; }
+Word saturating_add(Word a, Word b) { return a > ~Word{0} - b ? ~Word{0} : a + b; }
 
 class Validator {
 public:
@@ -36,6 +38,7 @@ public:
             }
         }
         check_ranges();
+        check_cover_sizes();
         check_physical_overlaps();
         if (kernel_ != nullptr) {
             for (std::size_t index = 0; index < spec_.objects.size(); ++index) check_for_kernel(static_cast<ObjectId>(index));
@@ -134,7 +137,10 @@ private:
             check_slots(id, tcb->slots, std::nullopt, "");
             check_tcb(id, *tcb);
         } else if (const auto *table = std::get_if<object::PageTable>(&object)) {
-            check_slots(id, table->slots, page_table_entries, std::to_string(page_table_entries) + " entries");
+            const Word entries = !table->is_root ? page_table_entries
+                                 : kernel_ != nullptr ? power_of_two(kernel_->index_bits(0))
+                                                      : max_root_entries;
+            check_slots(id, table->slots, entries, std::to_string(entries) + " entries");
             for (const CapTableEntry &entry : table->slots) {
                 if (entry.cap.kind != CapKind::PageTable && entry.cap.kind != CapKind::Frame) {
                     report(name(id) + ": slot " + std::to_string(entry.slot) + ": a " +
@@ -165,6 +171,7 @@ private:
         for (std::size_t i = 0; i < spec_.untyped_covers.size(); ++i) {
             const UntypedCover &cover = spec_.untyped_covers[i];
             const std::string where = "untyped cover " + std::to_string(i);
+            const std::size_t problems = problems_.size();
             if (refers(where + ": parent", cover.parent) &&
                 !std::holds_alternative<object::Untyped>(spec_.objects[cover.parent].object)) {
                 report(where + ": parent " + name(cover.parent) + " is a " + kind_of(cover.parent) + ", not an Untyped");
@@ -175,6 +182,32 @@ private:
             } else if (cover.children.start < spec_.root_objects.end && spec_.root_objects.start < cover.children.end) {
                 report(where + ": children [" + std::to_string(cover.children.start) + ", " +
                        std::to_string(cover.children.end) + ") overlap the root objects");
+            }
+            if (problems_.size() == problems) sound_covers_.push_back(&cover);
+        }
+    }
+
+    // The children of an untyped's covers, retyped from it in order, each aligned to its size
+    // as the kernel aligns them, must fit in it (of the covers check_ranges found sound).
+    // Without a kernel, the sizes are the least any configuration has.
+    void check_cover_sizes() {
+        const ObjectSizes sizes = kernel_ != nullptr ? kernel_->object_sizes() : ObjectSizes{};
+        std::map<ObjectId, Word> needed; // by parent
+        for (const UntypedCover *cover : sound_covers_) {
+            Word &end = needed[cover->parent];
+            for (ObjectId child = cover->children.start; child < cover->children.end; ++child) {
+                const std::optional<unsigned> bits = size_bits_of(spec_.objects[child].object, sizes);
+                if (!bits) continue;
+                const Word size = power_of_two(*bits);
+                if (end % size != 0) end = saturating_add(end, size - end % size);
+                end = saturating_add(end, size);
+            }
+        }
+        for (const auto &[parent, bytes] : needed) {
+            const unsigned bits = std::get<object::Untyped>(spec_.objects[parent].object).size_bits;
+            if (bytes > power_of_two(bits)) {
+                report(name(parent) + ": untyped cover: its children need " + std::to_string(bytes) + " bytes, more than its 2^" +
+                       std::to_string(bits));
             }
         }
     }
@@ -236,14 +269,9 @@ private:
         return nullptr;
     }
 
-    // The sizes of the arch's frames, as bits.
-    std::vector<unsigned> frame_sizes() const {
-        if (kernel_->arch == "x86_64" && !kernel_->huge_pages) return {12, 21};
-        return {12, 21, 30};
-    }
     std::string frame_sizes_text() const {
         std::string text;
-        for (unsigned bits : frame_sizes()) text += (text.empty() ? "2^" : ", 2^") + std::to_string(bits);
+        for (unsigned bits : kernel_->frame_sizes()) text += (text.empty() ? "2^" : ", 2^") + std::to_string(bits);
         return text;
     }
     unsigned max_untyped_bits() const { return kernel_->arch == "riscv64" ? 38 : 47; }
@@ -263,7 +291,7 @@ private:
             report(name(id) + ": a " + kind + " object, which only MCS kernels have (KERNEL_MCS is off)");
         }
         if (const auto *frame = std::get_if<object::Frame>(&object)) {
-            const auto sizes = frame_sizes();
+            const auto sizes = k.frame_sizes();
             if (std::find(sizes.begin(), sizes.end(), frame->size_bits) == sizes.end()) {
                 report(name(id) + ": a frame of 2^" + std::to_string(frame->size_bits) + " bytes, which " + k.arch +
                        " does not have (its frames are " + frame_sizes_text() + ")");
@@ -310,7 +338,7 @@ private:
     }
 
     // Each page table's level, from its VSpace root down: at level L a table maps frames of
-    // 2^(12 + 9 * (levels - 1 - L)) bytes and tables of level L + 1.
+    // 2^mapped_bits(L) bytes (12 + 9 * (levels - 1 - L)) and tables of level L + 1.
     void check_paging_levels() {
         levels_.assign(spec_.objects.size(), std::nullopt);
         for (std::size_t index = 0; index < spec_.objects.size(); ++index) {
@@ -332,9 +360,8 @@ private:
                    std::to_string(*table.level));
         }
         const unsigned last = kernel_->pt_levels - 1;
-        const unsigned mapped_bits = 12 + 9 * (last - level);
-        const auto sizes = frame_sizes();
-        const bool maps_frames = std::find(sizes.begin(), sizes.end(), mapped_bits) != sizes.end();
+        const unsigned mapped_bits = kernel_->mapped_bits(level);
+        const bool maps_frames = kernel_->frame_level(mapped_bits).has_value();
         for (const CapTableEntry &entry : table.slots) {
             if (entry.cap.object >= spec_.objects.size()) continue; // reported as dangling
             const std::string where = name(id) + ": slot " + std::to_string(entry.slot);
@@ -360,6 +387,7 @@ private:
     const Spec &spec_;
     const KernelConfig *kernel_;
     std::vector<std::optional<unsigned>> levels_;
+    std::vector<const UntypedCover *> sound_covers_;
     std::vector<std::string> problems_;
 };
 

@@ -1,5 +1,6 @@
 #include "random_spec.hpp"
 
+#include <sel4/capdl/json.hpp>
 #include <sel4/capdl/validate.hpp>
 
 #include <gtest/gtest.h>
@@ -95,7 +96,15 @@ TEST(Validate, TcbWithoutItsCSpaceVSpaceOrIpcBuffer) {
 }
 
 TEST(Validate, PageTableSlots) {
-    EXPECT_EQ(problems_after([](Spec &s) { get<object::PageTable>(s, 2).slots.push_back({512, cap(CapKind::Frame, 1)}); }),
+    // A VSpace root has up to 1024 entries (aarch64's 40-bit stage-2 root), the tables below it 512.
+    EXPECT_EQ(problems_after([](Spec &s) { get<object::PageTable>(s, 2).slots.push_back({1023, cap(CapKind::Frame, 1)}); }),
+              std::vector<std::string>{});
+    EXPECT_EQ(problems_after([](Spec &s) { get<object::PageTable>(s, 2).slots.push_back({1024, cap(CapKind::Frame, 1)}); }),
+              std::vector<std::string>{"object 2 'vspace': slot 1024 is outside its 1024 entries"});
+    EXPECT_EQ(problems_after([](Spec &s) {
+                  get<object::PageTable>(s, 2).is_root = false;
+                  get<object::PageTable>(s, 2).slots.push_back({512, cap(CapKind::Frame, 1)});
+              }),
               std::vector<std::string>{"object 2 'vspace': slot 512 is outside its 512 entries"});
     EXPECT_EQ(problems_after([](Spec &s) {
                   auto &slots = get<object::PageTable>(s, 2).slots;
@@ -121,6 +130,29 @@ TEST(Validate, UntypedCovers) {
               std::vector<std::string>{"untyped cover 0: children [9, 11) overlap the root objects"});
     EXPECT_EQ(problems_after([](Spec &s) { s.untyped_covers[0].children = {10, 12}; }),
               std::vector<std::string>{"untyped cover 0: children [10, 12) are not within the spec's 11 objects"});
+}
+
+TEST(Validate, UntypedCoverChildrenFitTheirParent) {
+    // A CNode of 2^12 slots of 32 bytes in an untyped of 2^16 bytes.
+    EXPECT_EQ(problems_after([](Spec &s) { s.objects[10].object = object::CNode{12, {}}; }),
+              std::vector<std::string>{"object 9 'untyped': untyped cover: its children need 131072 bytes, more than its 2^16"});
+    EXPECT_EQ(problems_after([](Spec &s) { s.objects[10].object = object::CNode{11, {}}; }), std::vector<std::string>{});
+    // Each child aligned to its size, in order: an endpoint at 0, a frame of 2^15 at 2^15, an
+    // endpoint at 2^16 (without alignment, 32800 bytes would do).
+    auto endpoint_frame_endpoint = [](Spec &s) {
+        s.objects.push_back({"frame", object::Frame{15, std::nullopt, {}}});
+        s.objects.push_back({"ep2", object::Endpoint{}});
+        s.untyped_covers[0].children.end = 13;
+    };
+    EXPECT_EQ(problems_after(endpoint_frame_endpoint),
+              std::vector<std::string>{"object 9 'untyped': untyped cover: its children need 65552 bytes, more than its 2^16"});
+    // Two covers of one untyped share it; objects not made from memory take none of it.
+    EXPECT_EQ(problems_after([](Spec &s) {
+                  s.objects.push_back({"frame", object::Frame{16, std::nullopt, {}}});
+                  s.objects.push_back({"irq2", object::Irq{}});
+                  s.untyped_covers.push_back({9, {11, 13}});
+              }),
+              std::vector<std::string>{"object 9 'untyped': untyped cover: its children need 131072 bytes, more than its 2^16"});
 }
 
 TEST(Validate, BadgesAndGuardsOnCapsThatCannotCarryThem) {
@@ -150,10 +182,11 @@ TEST(Validate, RandomSpecsNeverCrashIt) {
 
 namespace {
 
-const KernelConfig aarch64{"aarch64", false, true, false, 4, 1, 1};
-const KernelConfig aarch64_mcs{"aarch64", true, true, false, 4, 2, 1};
-const KernelConfig riscv64{"riscv64", false, false, false, 3, 1, 1};
-const KernelConfig x86_64{"x86_64", false, false, false, 4, 1, 1};
+const KernelConfig aarch64{.arch = "aarch64", .hypervisor = true};
+const KernelConfig aarch64_mcs{.arch = "aarch64", .mcs = true, .hypervisor = true, .num_nodes = 2};
+const KernelConfig aarch64_pa40{.arch = "aarch64", .hypervisor = true, .pt_levels = 3, .root_index_bits = 10};
+const KernelConfig riscv64{.arch = "riscv64", .pt_levels = 3};
+const KernelConfig x86_64{.arch = "x86_64"};
 
 std::vector<std::string> kernel_problems(const KernelConfig &kernel, void (*change)(Spec &)) {
     Spec spec = good_spec();
@@ -189,7 +222,7 @@ TEST(ValidateKernel, ObjectsOfAnotherArch) {
               std::vector<std::string>{"object 6 'irq': a ArmIrq object, which riscv64 kernels do not have"});
     EXPECT_EQ(kernel_problems(aarch64, [](Spec &s) { s.objects.push_back({"ports", object::IOPorts{0x3f8, 0x3ff}}); }),
               std::vector<std::string>{"object 11 'ports': a IOPorts object, which aarch64 kernels do not have"});
-    EXPECT_EQ(kernel_problems(KernelConfig{"aarch64", false, false}, [](Spec &s) { s.objects.push_back({"vcpu", object::VCpu{}}); }),
+    EXPECT_EQ(kernel_problems(KernelConfig{.arch = "aarch64"}, [](Spec &s) { s.objects.push_back({"vcpu", object::VCpu{}}); }),
               std::vector<std::string>{"object 11 'vcpu': a VCpu object, which needs ARM_HYPERVISOR_SUPPORT (off in the kernel configuration)"});
 }
 
@@ -242,6 +275,66 @@ TEST(ValidateKernel, PagingLevels) {
                                         "object 11 'pt1': slot 5: a Frame cap at level 1, which holds only page tables"}));
 }
 
+TEST(ValidateKernel, RootEntriesAndFrameSizesPerLevel) {
+    // aarch64's 40-bit stage-2 VSpace: a root of 1024 entries mapping 1 GiB each, then 2 MiB, then 4 KiB.
+    auto map = [](const KernelConfig &kernel, std::uint32_t slot, std::uint8_t frame_bits) {
+        Spec spec = good_spec();
+        spec.objects.push_back({"page", object::Frame{frame_bits, std::nullopt, {}}});
+        get<object::PageTable>(spec, 2).slots.push_back({slot, Cap{CapKind::Frame, 11}});
+        return validate(spec, &kernel);
+    };
+    EXPECT_EQ(map(aarch64_pa40, 1023, 30), std::vector<std::string>{});
+    EXPECT_EQ(map(aarch64_pa40, 1024, 30), std::vector<std::string>{"object 2 'vspace': slot 1024 is outside its 1024 entries"});
+    EXPECT_EQ(map(aarch64_pa40, 3, 21),
+              std::vector<std::string>{"object 2 'vspace': slot 3: a frame of 2^21 bytes at level 0, which maps frames of 2^30"});
+    EXPECT_EQ(map(aarch64, 512, 30),
+              (std::vector<std::string>{"object 2 'vspace': slot 512 is outside its 512 entries",
+                                        "object 2 'vspace': slot 512: a Frame cap at level 0, which holds only page tables"}));
+    Spec spec = good_spec();
+    add_paging(spec, 3, 12);
+    EXPECT_EQ(validate(spec, &aarch64_pa40), std::vector<std::string>{});
+}
+
+TEST(ValidateKernel, UntypedCoverSizesOfTheKernel) {
+    // Two notifications in 64 bytes: 32 bytes each, but 64 on MCS kernels.
+    auto two_notifications = [](Spec &s) {
+        get<object::Untyped>(s, 9).size_bits = 6;
+        s.objects[10].object = object::Notification{};
+        s.objects.push_back({"notification2", object::Notification{}});
+        s.untyped_covers[0].children.end = 12;
+    };
+    EXPECT_EQ(kernel_problems(aarch64, two_notifications), std::vector<std::string>{});
+    EXPECT_EQ(kernel_problems(aarch64_mcs, two_notifications),
+              std::vector<std::string>{"object 9 'untyped': untyped cover: its children need 128 bytes, more than its 2^6"});
+    // A VSpace root of 1024 entries takes 2^13 bytes.
+    auto vspace_root = [](Spec &s) {
+        get<object::Untyped>(s, 9).size_bits = 12;
+        s.objects[10].object = object::PageTable{false, true, 0, {}};
+    };
+    EXPECT_EQ(kernel_problems(aarch64, vspace_root), std::vector<std::string>{});
+    EXPECT_EQ(kernel_problems(aarch64_pa40, vspace_root),
+              std::vector<std::string>{"object 9 'untyped': untyped cover: its children need 8192 bytes, more than its 2^12"});
+}
+
+TEST(ValidateKernel, ReadsTheConfigurationThatDecidesPagingAndSizes) {
+    const KernelConfig pa40 = read_kernel_config(
+        R"({"SEL4_ARCH": "aarch64", "ARM_HYPERVISOR_SUPPORT": true, "AARCH64_VSPACE_S2_START_L1": true, "HAVE_FPU": true})", "pa40");
+    EXPECT_EQ(pa40.pt_levels, 3u);
+    EXPECT_EQ(pa40.root_index_bits, 10u);
+    EXPECT_EQ(pa40.object_sizes().vspace, 13u);
+    const KernelConfig pa44 = read_kernel_config(R"({"SEL4_ARCH": "aarch64", "ARM_HYPERVISOR_SUPPORT": true})", "pa44");
+    EXPECT_EQ(pa44.pt_levels, 4u);
+    EXPECT_EQ(pa44.root_index_bits, 9u);
+    EXPECT_EQ(pa44.tcb_bits, 11u);
+    EXPECT_EQ(read_kernel_config(R"({"SEL4_ARCH": "aarch64", "HARDWARE_DEBUG_API": true})", "debug").tcb_bits, 12u);
+    EXPECT_EQ(read_kernel_config(R"({"SEL4_ARCH": "riscv64", "HAVE_FPU": true})", "fpu").tcb_bits, 11u);
+    EXPECT_EQ(read_kernel_config(R"({"SEL4_ARCH": "riscv64", "HAVE_FPU": false})", "no-fpu").tcb_bits, 10u);
+    EXPECT_EQ(read_kernel_config(R"({"SEL4_ARCH": "x86_64", "XSAVE_SIZE": "512"})", "xsave").tcb_bits, 11u);
+    EXPECT_EQ(read_kernel_config(R"({"SEL4_ARCH": "x86_64", "XSAVE_SIZE": "832"})", "avx512").tcb_bits, 12u);
+    const KernelConfig mcs = read_kernel_config(R"({"SEL4_ARCH": "riscv64", "KERNEL_MCS": true})", "mcs");
+    EXPECT_EQ(mcs.object_sizes().notification, 6u);
+}
+
 TEST(ValidateKernel, CoresAndDomains) {
     EXPECT_EQ(kernel_problems(aarch64, [](Spec &s) { get<object::Tcb>(s, 5).extra.affinity = 1; }),
               std::vector<std::string>{"object 5 'tcb': affinity 1, but the kernel has 1 core (MAX_NUM_NODES=1)"});
@@ -252,7 +345,7 @@ TEST(ValidateKernel, CoresAndDomains) {
 
 TEST(ValidateKernel, RandomSpecsNeverCrashIt) {
     for (unsigned seed = 0; seed < 1000; ++seed) {
-        for (const KernelConfig *kernel : {&aarch64, &riscv64, &x86_64, &aarch64_mcs}) {
+        for (const KernelConfig *kernel : {&aarch64, &riscv64, &x86_64, &aarch64_mcs, &aarch64_pa40}) {
             validate(capdl_test::RandomSpec(seed).make(1 + seed % 30), kernel);
         }
     }

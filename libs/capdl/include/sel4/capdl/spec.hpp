@@ -292,6 +292,53 @@ inline const CapTable *slots_of(const Object &object) {
         object);
 }
 
+// The sizes, as bits, of the objects whose size the kernel's configuration decides:
+// seL4_TCBBits (10 to 12, by the FPU, the XSAVE area and debug options), seL4_NotificationBits
+// (6 on MCS kernels, else 5) and seL4_VSpaceBits (13 for aarch64's stage-2 root of 1024
+// entries, else 12). The defaults are the smallest that aarch64, riscv64 and x86_64 have.
+struct ObjectSizes {
+    unsigned tcb = 10;
+    unsigned notification = 5;
+    unsigned vspace = 12;
+};
+
+// How much of an untyped an object takes when retyped from it, as bits: 2^bits bytes, aligned
+// to their size. nullopt for the objects not made from memory (IRQs, I/O spaces and ports,
+// SMC, the domain set). VCpus are aarch64's (seL4_VCPUBits 12).
+constexpr std::optional<unsigned> size_bits_of(const Object &object, const ObjectSizes &sizes = {}) {
+    constexpr unsigned slot_bits = 5, endpoint_bits = 4, reply_bits = 5, table_bits = 12, vcpu_bits = 12,
+                       asid_pool_bits = 12;
+    return std::visit(
+        [&](const auto &o) -> std::optional<unsigned> {
+            using T = std::decay_t<decltype(o)>;
+            if constexpr (std::is_same_v<T, object::Untyped> || std::is_same_v<T, object::Frame> ||
+                          std::is_same_v<T, object::SchedContext>) {
+                return o.size_bits;
+            } else if constexpr (std::is_same_v<T, object::CNode>) {
+                return o.size_bits + slot_bits;
+            } else if constexpr (std::is_same_v<T, object::Tcb>) {
+                return sizes.tcb;
+            } else if constexpr (std::is_same_v<T, object::Endpoint>) {
+                return endpoint_bits;
+            } else if constexpr (std::is_same_v<T, object::Notification>) {
+                return sizes.notification;
+            } else if constexpr (std::is_same_v<T, object::Reply>) {
+                return reply_bits;
+            } else if constexpr (std::is_same_v<T, object::PageTable>) {
+                return o.is_root ? sizes.vspace : table_bits;
+            } else if constexpr (std::is_same_v<T, object::IOPageTable>) {
+                return table_bits;
+            } else if constexpr (std::is_same_v<T, object::VCpu>) {
+                return vcpu_bits;
+            } else if constexpr (std::is_same_v<T, object::AsidPool>) {
+                return asid_pool_bits;
+            } else {
+                return std::nullopt;
+            }
+        },
+        object);
+}
+
 struct NamedObject {
     std::optional<std::string> name;
     Object object;
