@@ -7,7 +7,7 @@ include_guard(GLOBAL)
 include(CMakePackageConfigHelpers)
 
 set(package_dir lib/cmake/cpp-sel4)
-set(exported sel4 sel4-alloc libc-musl runtime-string runtime-heap runtime-heap-no-exceptions runtime-libc
+set(exported sel4 sel4-alloc libc-musl zlib-inflate runtime-string runtime-heap runtime-heap-no-exceptions runtime-libc
     runtime-start runtime-start-no-exceptions runtime-tls runtime-symbols runtime-threads
     runtime-threads-no-exceptions runtime-no-heap sel4-root-task sel4-root-task-no-exceptions sel4-root-task-minimal)
 foreach(target IN LISTS exported)
