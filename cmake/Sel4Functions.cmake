@@ -41,19 +41,24 @@ function(sel4_embed_symbols target)
     COMMENT "Embedding the symbol table of ${target}")
 endfunction()
 
-# sel4_image(<name> ROOT_TASK <target> [OUTPUT <file>]): the target <name> makes what QEMU
+# sel4_image(<name> ROOT_TASK <target> | ROOT_TASK_FILE <file> [OUTPUT <file>]): the target <name> makes what QEMU
 # boots: on a loader world the kernel loader with the kernel, the root task and the device
 # tree attached (OUTPUT, default <name>.img); on x86_64 the multiboot pair, the kernel as a
 # 32-bit ELF (OUTPUT, default <name>.elf32) and the root task as its module. sel4-image
 # refuses a root task the kernel could not boot. The target's property SEL4_QEMU_BOOT_ARGS
 # holds QEMU's arguments that boot it.
 function(sel4_image name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ROOT_TASK;OUTPUT" "")
-  if(NOT arg_ROOT_TASK)
-    message(FATAL_ERROR "sel4_image(${name}): ROOT_TASK <target> is required")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ROOT_TASK;ROOT_TASK_FILE;OUTPUT" "")
+  if(arg_ROOT_TASK)
+    set(root_task $<TARGET_FILE:${arg_ROOT_TASK}>)
+    set(what_root_task ${arg_ROOT_TASK})
+  elseif(arg_ROOT_TASK_FILE)
+    set(root_task ${arg_ROOT_TASK_FILE})
+    get_filename_component(what_root_task ${arg_ROOT_TASK_FILE} NAME)
+  else()
+    message(FATAL_ERROR "sel4_image(${name}): ROOT_TASK <target> or ROOT_TASK_FILE <file> is required")
   endif()
-  set(root_task $<TARGET_FILE:${arg_ROOT_TASK}>)
-  set(depends ${arg_ROOT_TASK} ${CPP_SEL4_IMAGE_TOOL} ${SEL4_KERNEL_ELF} ${SEL4_GEN_CONFIG})
+  set(depends ${arg_ROOT_TASK} ${root_task} ${CPP_SEL4_IMAGE_TOOL} ${SEL4_KERNEL_ELF} ${SEL4_GEN_CONFIG})
   set(tool_args --sel4-prefix ${SEL4_PREFIX} --root-task ${root_task})
   if(CPP_SEL4_BOOT STREQUAL "loader")
     if(NOT arg_OUTPUT)
@@ -62,13 +67,13 @@ function(sel4_image name)
     list(APPEND tool_args --loader $<TARGET_FILE:${CPP_SEL4_LOADER_TARGET}>)
     list(APPEND depends ${CPP_SEL4_LOADER_TARGET} ${SEL4_DTB})
     set(boot -kernel ${arg_OUTPUT})
-    set(what "Attaching seL4 and ${arg_ROOT_TASK} to the kernel loader")
+    set(what "Attaching seL4 and ${what_root_task} to the kernel loader")
   else()
     if(NOT arg_OUTPUT)
       set(arg_OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/${name}.elf32)
     endif()
     set(boot -kernel ${arg_OUTPUT} -initrd ${root_task})
-    set(what "Checking ${arg_ROOT_TASK} and converting seL4 to elf32 for multiboot")
+    set(what "Checking ${what_root_task} and converting seL4 to elf32 for multiboot")
   endif()
   add_custom_command(OUTPUT ${arg_OUTPUT}
     COMMAND ${CPP_SEL4_IMAGE_TOOL} ${tool_args} -o ${arg_OUTPUT}
@@ -79,6 +84,41 @@ function(sel4_image name)
     add_dependencies(${name} ${CPP_SEL4_HOST_TOOLS_TARGET})
   endif()
   set_target_properties(${name} PROPERTIES SEL4_IMAGE_FILE ${arg_OUTPUT} SEL4_QEMU_BOOT_ARGS "${boot}")
+endfunction()
+
+# add_sel4_capdl_system(<name> SPEC <json> FILL_DIR <dir> | GENERATOR <command>...
+#                       [DEPENDS <target or file>...] [ADD_SPEC_ARGS <arg>...])
+# The target <name> makes a bootable image (as sel4_image does) of a CapDL system: the spec
+# (JSON, as rust-sel4's and Microkit's tools write it) attached to the world's CapDL
+# initializer by `sel4-capdl add-spec` (<name>.elf), checked against the kernel, with its
+# frames filled from FILL_DIR. GENERATOR is a host command that writes the spec: it is run as
+# `<command>... --kernel-config <the kernel's gen_config.json> --out <dir>` and writes
+# <dir>/spec.json and the files its frames are filled from; DEPENDS names what it reads.
+# ADD_SPEC_ARGS go to add-spec (--no-embed-frames, --no-deflate, --object-names, --log-level).
+function(add_sel4_capdl_system name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "SPEC;FILL_DIR" "GENERATOR;DEPENDS;ADD_SPEC_ARGS")
+  if(arg_GENERATOR AND NOT arg_SPEC AND NOT arg_FILL_DIR)
+    set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name}.capdl)
+    set(spec ${dir}/spec.json)
+    set(fill_dir ${dir})
+    add_custom_command(OUTPUT ${spec}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
+      COMMAND ${arg_GENERATOR} --kernel-config ${SEL4_GEN_CONFIG} --out ${dir}
+      DEPENDS ${arg_DEPENDS} ${SEL4_GEN_CONFIG} ${CPP_SEL4_HOST_TOOLS_TARGET}
+      COMMENT "Writing the CapDL spec of ${name}" COMMAND_EXPAND_LISTS VERBATIM)
+  elseif(arg_SPEC AND arg_FILL_DIR AND NOT arg_GENERATOR)
+    set(spec ${arg_SPEC})
+    set(fill_dir ${arg_FILL_DIR})
+  else()
+    message(FATAL_ERROR "add_sel4_capdl_system(${name}): give SPEC <json> and FILL_DIR <dir>, or GENERATOR <command>")
+  endif()
+  set(elf ${CMAKE_CURRENT_BINARY_DIR}/${name}.elf)
+  add_custom_command(OUTPUT ${elf}
+    COMMAND ${CPP_SEL4_CAPDL_TOOL} add-spec --initializer $<TARGET_FILE:${CPP_SEL4_CAPDL_INITIALIZER_TARGET}>
+            --spec ${spec} --fill-dir ${fill_dir} --kernel-config ${SEL4_GEN_CONFIG} -o ${elf} ${arg_ADD_SPEC_ARGS}
+    DEPENDS ${spec} ${CPP_SEL4_CAPDL_INITIALIZER_TARGET} ${CPP_SEL4_CAPDL_TOOL} ${SEL4_GEN_CONFIG} ${arg_DEPENDS}
+    COMMENT "Attaching the CapDL spec of ${name} to the initializer" VERBATIM)
+  sel4_image(${name} ROOT_TASK_FILE ${elf})
 endfunction()
 
 # The QEMU command line that boots <image> (made by sel4_image) on this world's machine.

@@ -9,16 +9,19 @@ include(CMakePackageConfigHelpers)
 set(package_dir lib/cmake/cpp-sel4)
 set(exported sel4 sel4-alloc libc-musl zlib-inflate runtime-string runtime-heap runtime-heap-no-exceptions runtime-libc
     runtime-start runtime-start-no-exceptions runtime-tls runtime-symbols runtime-threads
-    runtime-threads-no-exceptions runtime-no-heap sel4-root-task sel4-root-task-no-exceptions sel4-root-task-minimal)
+    runtime-threads-no-exceptions runtime-no-heap runtime-component sel4-root-task sel4-root-task-no-exceptions
+    sel4-root-task-minimal sel4-component-minimal)
 foreach(target IN LISTS exported)
   string(REGEX REPLACE "^sel4-" "" name ${target}) # cpp-sel4::root-task, cpp-sel4::alloc, cpp-sel4::sel4
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${name})
   add_library(cpp-sel4::${name} ALIAS ${target})
 endforeach()
 install(TARGETS ${exported} EXPORT cpp-sel4-targets ARCHIVE DESTINATION lib)
+set(programs capdl-initializer)
 if(CPP_SEL4_BOOT STREQUAL "loader")
-  install(TARGETS kernel-loader EXPORT cpp-sel4-targets RUNTIME DESTINATION lib/cpp-sel4)
+  list(APPEND programs kernel-loader)
 endif()
+install(TARGETS ${programs} EXPORT cpp-sel4-targets RUNTIME DESTINATION lib/cpp-sel4)
 install(EXPORT cpp-sel4-targets NAMESPACE cpp-sel4:: DESTINATION ${package_dir} FILE cpp-sel4Targets.cmake)
 
 get_property(header_dirs GLOBAL PROPERTY CPP_SEL4_PUBLIC_HEADER_DIRS)

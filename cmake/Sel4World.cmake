@@ -28,7 +28,10 @@ set(CPP_SEL4_EMBED_SYMBOLS ${CPP_SEL4_HOST_TOOLS_DIR}/symtab/sel4-embed-symbols)
 set(CPP_SEL4_BINDGEN ${CPP_SEL4_HOST_TOOLS_DIR}/sel4-bindgen/sel4-bindgen)
 set(CPP_SEL4_CAPDL_TOOL ${CPP_SEL4_HOST_TOOLS_DIR}/capdl/sel4-capdl)
 set(CPP_SEL4_CMATH_REFERENCE ${CPP_SEL4_HOST_TOOLS_DIR}/cmath-reference/cmath-reference)
-# What the installed package offers a user's project; cmath-reference only serves a test.
+set(CPP_SEL4_CAPDL_TEST_SYSTEMS ${CPP_SEL4_HOST_TOOLS_DIR}/tests-capdl-generator/capdl-test-systems)
+set(CPP_SEL4_CAPDL_EXAMPLE_SYSTEM ${CPP_SEL4_HOST_TOOLS_DIR}/examples-capdl-generator/capdl-example-system)
+# What the installed package offers a user's project; cmath-reference and the CapDL
+# generators only serve the project's own tests and examples.
 set(CPP_SEL4_INSTALLED_TOOLS ${CPP_SEL4_QEMU_RUNNER} ${CPP_SEL4_IMAGE_TOOL} ${CPP_SEL4_SYMBOLIZER}
     ${CPP_SEL4_EMBED_SYMBOLS} ${CPP_SEL4_BINDGEN} ${CPP_SEL4_CAPDL_TOOL})
 ExternalProject_Add(host-tools
@@ -38,13 +41,15 @@ ExternalProject_Add(host-tools
   CMAKE_GENERATOR ${CMAKE_GENERATOR}
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
-  BUILD_BYPRODUCTS ${CPP_SEL4_INSTALLED_TOOLS} ${CPP_SEL4_CMATH_REFERENCE}
+  BUILD_BYPRODUCTS ${CPP_SEL4_INSTALLED_TOOLS} ${CPP_SEL4_CMATH_REFERENCE} ${CPP_SEL4_CAPDL_TEST_SYSTEMS}
+                   ${CPP_SEL4_CAPDL_EXAMPLE_SYSTEM}
   USES_TERMINAL_BUILD ON)
 
 set(CPP_SEL4_SCRIPTS_DIR ${CMAKE_CURRENT_LIST_DIR}/scripts)
 if(CPP_SEL4_BOOT STREQUAL "loader")
   set(CPP_SEL4_LOADER_TARGET kernel-loader)
 endif()
+set(CPP_SEL4_CAPDL_INITIALIZER_TARGET capdl-initializer)
 include(${CMAKE_CURRENT_LIST_DIR}/Sel4Functions.cmake)
 
 # cpp_sel4_public_headers(<target> <PUBLIC|INTERFACE> <dir>...): the target's users include

@@ -3,8 +3,12 @@
 //                                            reads and validates a spec (JSON); lists every problem,
 //                                            with the kernel's rules too when its configuration is given
 //   sel4-capdl dump SPEC [--format cdl|json] writes the spec as readable text, or as normalised JSON
+//   sel4-capdl add-spec --initializer ELF --spec SPEC --fill-dir DIR --kernel-config JSON -o OUT
+//                       [--no-embed-frames] [--no-deflate] [--object-names none|tcbs|all] [--log-level N]
+//                                            attaches the spec to a prebuilt CapDL initializer (add_spec.hpp)
 // A problem with the spec, or a file that cannot be read, ends with status 1; a wrong command line
-// with status 2 (tools/cli). Nothing is written but to standard output and standard error.
+// with status 2 (tools/cli). Only add-spec writes a file, and only when it succeeds.
+#include "add_spec.hpp"
 #include "dump.hpp"
 
 #include <cli.hpp>
@@ -56,7 +60,51 @@ int main(int argc, char **argv) {
     dump->add_option("SPEC", spec_path, "The spec (JSON)")->required();
     std::string format = "cdl";
     dump->add_option("--format", format, "cdl (default) or json")->check(CLI::IsMember({"cdl", "json"}));
+    CLI::App *add = tool.add_subcommand("add-spec", "Attaches a spec to a prebuilt CapDL initializer");
+    capdl_tool::AddSpecOptions add_options;
+    add->add_option("--initializer", add_options.initializer, "The CapDL initializer (ELF), as the SDK installs it")
+        ->required()
+        ->type_name("ELF");
+    add->add_option("--spec", add_options.spec, "The spec (JSON)")->required();
+    add->add_option("--fill-dir", add_options.fill_dir, "The directory of the files the spec's frames are filled from")
+        ->required()
+        ->type_name("DIR");
+    add->add_option("--kernel-config", add_options.kernel_config,
+                    "The kernel's gen_config.json: the spec is checked against it, and the result against its root CNode")
+        ->required()
+        ->type_name("JSON");
+    add->add_option("-o,--output", add_options.output, "The initializer with the spec")->required()->type_name("OUT");
+    bool no_embed = false, no_deflate = false;
+    add->add_flag("--no-embed-frames", no_embed, "Copy every frame's contents at boot instead of mapping whole pages in place");
+    add->add_flag("--no-deflate", no_deflate, "Store fill data as it is instead of deflated");
+    std::string names = "all";
+    add->add_option("--object-names", names, "Which names the spec keeps for messages and thread names: none, tcbs or all")
+        ->check(CLI::IsMember({"none", "tcbs", "all"}));
+    unsigned log_level = 3;
+    add->add_option("--log-level", log_level, "The initializer's log level: 0 (errors only) .. 5; 3 reports the result")
+        ->check(CLI::Range(0, 5));
     if (auto status = tool.parse_arguments({argv + 1, argv + argc})) return *status;
+    if (add->parsed()) {
+        add_options.embed_frames = !no_embed;
+        add_options.deflate = !no_deflate;
+        add_options.names = names == "none" ? sel4::capdl::binary::Names::none
+                            : names == "tcbs" ? sel4::capdl::binary::Names::tcbs
+                                              : sel4::capdl::binary::Names::all;
+        add_options.log_level = static_cast<std::uint8_t>(log_level);
+        try {
+            const capdl_tool::AddSpecReport r = capdl_tool::add_spec(add_options);
+            std::printf("%s: %zu objects, %zu embedded frames, spec %zu bytes (%.1f per object), fill data %zu bytes "
+                        "(%zu before deflating), root CNode %llu of %llu slots\n",
+                        add_options.output.c_str(), r.objects, r.embedded_frames, r.spec_bytes,
+                        r.objects ? static_cast<double>(r.spec_bytes) / static_cast<double>(r.objects) : 0.0, r.fill_bytes,
+                        r.raw_fill_bytes, static_cast<unsigned long long>(r.root_cnode_used),
+                        static_cast<unsigned long long>(r.root_cnode_slots));
+            return 0;
+        } catch (const capdl_tool::AddSpecError &error) {
+            std::fprintf(stderr, "sel4-capdl: %s\n", error.what());
+            return 1;
+        }
+    }
 
     try {
         const sel4::capdl::Spec spec = read_file(spec_path, sel4::capdl::read_json);

@@ -1,0 +1,15 @@
+/* A component thread's entry on riscv64 (a thread that a CapDL spec or Microkit starts):
+ * its stack pointer is set, and a0.. hold its arguments (a0 the IPC buffer's address). gp is
+ * set first for the linker's gp-relative relaxation. */
+    .section .text._start, "ax"
+    .global _start
+_start:
+    .option push
+    .option norelax
+    lla     gp, __global_pointer$
+    .option pop
+    mv      ra, zero
+    call    sel4_runtime_component_start
+    unimp
+
+    .section .note.GNU-stack, "", @progbits
