@@ -10,9 +10,10 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <type_traits>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -291,6 +292,7 @@ inline const CapTable *slots_of(const Object &object) {
         },
         object);
 }
+inline CapTable *slots_of(Object &object) { return const_cast<CapTable *>(slots_of(std::as_const(object))); }
 
 // The sizes, as bits, of the objects whose size the kernel's configuration decides:
 // seL4_TCBBits (10 to 12, by the FPU, the XSAVE area and debug options), seL4_NotificationBits
