@@ -4,11 +4,13 @@
 # and by its installed package.
 include_guard(GLOBAL)
 
+# A root CNode of 2^14 slots (seL4's default is 2^12): room for the CapDL initializer's caps
+# of a 10,000-object system (bench/capdl.sh), beside its image's frames and the BootInfo's.
 set(CPP_SEL4_COMMON_KERNEL_OPTIONS
-    KernelVerificationBuild=OFF KernelDebugBuild=ON KernelPrinting=ON)
+    KernelVerificationBuild=OFF KernelDebugBuild=ON KernelPrinting=ON KernelRootCNodeSizeBits=14)
 set(CPP_SEL4_COMMON_KERNEL_CHECKS
     KernelVerificationBuild:VERIFICATION_BUILD=OFF KernelDebugBuild:DEBUG_BUILD=ON
-    KernelPrinting:PRINTING=ON)
+    KernelPrinting:PRINTING=ON KernelRootCNodeSizeBits:ROOT_CNODE_SIZE_BITS=14)
 
 # Called by worlds/<world>.cmake.
 #   ARCH            the target architecture (x86_64, aarch64, riscv64)

@@ -157,6 +157,7 @@ AddSpecReport add_spec(const AddSpecOptions &options) {
     const binary::WriteOptions write_options{options.names, options.log_level};
     const std::vector<std::uint8_t> serialized = binary::write(spec, kernel, contents, write_options);
     report.spec_bytes = serialized.size();
+    report.minimum_system_calls = binary::minimum_system_calls(spec, kernel, contents);
     image_tool::Range image = image_tool::user_image(initializer);
     binary::Location location{};
     std::memcpy(location.magic, binary::magic, sizeof location.magic);

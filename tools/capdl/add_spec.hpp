@@ -41,6 +41,7 @@ struct AddSpecReport {
     std::size_t fill_bytes = 0;     // fill data in the spec, as stored (deflated where that is smaller)
     std::size_t raw_fill_bytes = 0; // the same data before deflating
     std::uint64_t root_cnode_slots = 0, root_cnode_used = 0;
+    std::uint64_t minimum_system_calls = 0; // binary::minimum_system_calls
 };
 
 // Throws AddSpecError (and leaves no output file) on any problem.

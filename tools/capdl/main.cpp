@@ -94,11 +94,12 @@ int main(int argc, char **argv) {
         try {
             const capdl_tool::AddSpecReport r = capdl_tool::add_spec(add_options);
             std::printf("%s: %zu objects, %zu embedded frames, spec %zu bytes (%.1f per object), fill data %zu bytes "
-                        "(%zu before deflating), root CNode %llu of %llu slots\n",
+                        "(%zu before deflating), root CNode %llu of %llu slots, at least %llu system calls\n",
                         add_options.output.c_str(), r.objects, r.embedded_frames, r.spec_bytes,
                         r.objects ? static_cast<double>(r.spec_bytes) / static_cast<double>(r.objects) : 0.0, r.fill_bytes,
                         r.raw_fill_bytes, static_cast<unsigned long long>(r.root_cnode_used),
-                        static_cast<unsigned long long>(r.root_cnode_slots));
+                        static_cast<unsigned long long>(r.root_cnode_slots),
+                        static_cast<unsigned long long>(r.minimum_system_calls));
             return 0;
         } catch (const capdl_tool::AddSpecError &error) {
             std::fprintf(stderr, "sel4-capdl: %s\n", error.what());

@@ -316,13 +316,51 @@ std::vector<ObjectId> creation_order(const Spec &spec, const KernelConfig &kerne
     std::vector<ObjectId> order = with_paddr;
     order.insert(order.end(), others.begin(), others.end());
     for (const UntypedCover &cover : spec.untyped_covers)
-        for (ObjectId id = cover.children.start; id < cover.children.end; ++id) order.push_back(id);
+        for (ObjectId id = cover.children.start; id < cover.children.end; ++id)
+            if (is_retyped(spec.objects[id].object, is_embedded(contents, id))) order.push_back(id);
     return order;
 }
 
 std::vector<std::uint8_t> write(const Spec &spec, const KernelConfig &kernel, const Contents &contents,
                                 const WriteOptions &options) {
     return Writer(spec, kernel, contents, options).run();
+}
+
+std::uint64_t minimum_system_calls(const Spec &spec, const KernelConfig &kernel, const Contents &contents) {
+    std::uint64_t calls = 0;
+    const std::vector<ObjectId> order = creation_order(spec, kernel, contents);
+    const auto type_of = [&](ObjectId id) {
+        const capdl::Object &o = spec.objects[id].object;
+        return std::tuple(o.index(), size_bits_of(o, kernel.object_sizes()).value_or(0), table_level(o));
+    };
+    for (std::size_t n = 0, run = 0; n < order.size(); ++n) {
+        const capdl::Object &o = spec.objects[order[n]].object;
+        const bool alone = std::holds_alternative<object::AsidPool>(o) || paddr_of(o).has_value();
+        run = n > 0 && !alone && type_of(order[n]) == type_of(order[n - 1]) && run < 256 ? run + 1 : 1;
+        if (run == 1) ++calls;
+        if (std::holds_alternative<object::AsidPool>(o)) ++calls; // ASIDControl_MakePool
+    }
+    for (const IrqEntry &irq : spec.irqs) {
+        const CapTable *slots = slots_of(spec.objects.at(irq.handler).object);
+        calls += 1 + (slots != nullptr && !slots->empty() ? 1 : 0);
+    }
+    for (const NamedObject &named : spec.objects) {
+        const capdl::Object &o = named.object;
+        if (const auto *table = std::get_if<object::PageTable>(&o)) {
+            calls += table->slots.size() + (table->is_root ? 1 : 0);
+        } else if (const auto *cnode = std::get_if<object::CNode>(&o)) {
+            calls += cnode->slots.size();
+        } else if (const auto *tcb = std::get_if<object::Tcb>(&o)) {
+            calls += 3 + (tcb->extra.resume ? 1 : 0) + (kernel.num_nodes > 1 && !kernel.mcs ? 1 : 0);
+            for (const CapTableEntry &e : tcb->slots) {
+                using namespace object::tcb_slot;
+                if (e.slot == bound_notification || e.slot == vcpu || e.slot == temp_fault_ep) ++calls;
+            }
+        } else if (std::holds_alternative<object::SchedContext>(o) || std::holds_alternative<object::IOPorts>(o)) {
+            ++calls;
+        }
+    }
+    return calls;
 }
 
 SlotNeeds slot_needs(const Spec &spec, const KernelConfig &kernel, const Contents &contents) {

@@ -56,4 +56,14 @@ std::vector<std::uint8_t> write(const Spec &spec, const KernelConfig &kernel, co
 // The slots a spec's initializer needs (as write() counts them into the header).
 SlotNeeds slot_needs(const Spec &spec, const KernelConfig &kernel, const Contents &contents);
 
+// The fewest system calls that build a spec of this shape (bench/capdl.sh compares the
+// initializer's count with it): one Untyped_Retype per run of objects of one type and size
+// in the creation order (at most 256 each), two per ASID pool, one per IRQ handler and I/O
+// port range and per notification an IRQ signals, one ASID assignment per VSpace, one
+// invocation per cap in a CNode and per mapping, and for each TCB TCB_Configure,
+// TCB_SetSchedParams, TCB_WriteRegisters, TCB_Resume (when it starts), one more per bound
+// notification, VCPU or timeout endpoint, TCB_SetAffinity on a multicore non-MCS kernel; one
+// SchedControl_ConfigureFlags per scheduling context.
+std::uint64_t minimum_system_calls(const Spec &spec, const KernelConfig &kernel, const Contents &contents);
+
 } // namespace sel4::capdl::binary
