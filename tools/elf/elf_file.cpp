@@ -115,6 +115,7 @@ File parse(const std::vector<std::uint8_t> &bytes, const std::string &name) {
         r.check(offset, file_size, "segment data");
         s.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(offset),
                       bytes.begin() + static_cast<std::ptrdiff_t>(offset + file_size));
+        s.file_offset = offset;
         file.segments.push_back(std::move(s));
     }
     if (file.segments.empty()) r.fail("no loadable (PT_LOAD) segments");

@@ -25,6 +25,7 @@ struct Segment {  // a PT_LOAD program header and its bytes
     std::uint64_t memory_size;
     std::uint32_t flags;
     std::vector<std::uint8_t> data;  // file contents (p_filesz bytes)
+    std::uint64_t file_offset = 0;   // where parse() found them in the file (serialize() chooses its own)
 };
 
 struct File {

@@ -3,7 +3,6 @@
 #include <elf_file.hpp>
 
 #include <algorithm>
-#include <cstring>
 #include <utility>
 
 namespace sel4::capdl {
@@ -14,26 +13,6 @@ constexpr Word page_size = 4096;
 constexpr std::uint32_t pf_x = 1, pf_w = 2; // ELF p_flags
 
 Word align_down(Word value, Word alignment) { return value & ~(alignment - 1); }
-
-template <class T> T read_at(const std::vector<std::uint8_t> &bytes, std::uint64_t at) {
-    T value;
-    std::memcpy(&value, bytes.data() + at, sizeof value);
-    return value;
-}
-
-// The file offsets (p_offset) of the PT_LOAD segments of an ELF file that elf::parse accepted,
-// in the order of its segments: elf::Segment has the bytes, not where the file holds them.
-std::vector<std::uint64_t> load_offsets(const std::vector<std::uint8_t> &bytes) {
-    constexpr std::uint32_t pt_load = 1;
-    constexpr std::uint64_t program_header_size = 56;
-    const auto phoff = read_at<std::uint64_t>(bytes, 32);
-    const auto phnum = read_at<std::uint16_t>(bytes, 56);
-    std::vector<std::uint64_t> offsets;
-    for (std::uint64_t ph = phoff; ph < phoff + phnum * program_header_size; ph += program_header_size) {
-        if (read_at<std::uint32_t>(bytes, ph) == pt_load) offsets.push_back(read_at<std::uint64_t>(bytes, ph + 8));
-    }
-    return offsets;
-}
 
 std::uint16_t elf_machine(const std::string &arch) {
     if (arch == "aarch64") return elf::machine_aarch64;
@@ -299,11 +278,9 @@ Thread Builder::thread(const std::string &name, const ThreadOptions &options, Wo
 
 Thread Builder::thread_from_elf(const std::string &name, const std::string &elf_path, const std::string &fill_name,
                                 const ThreadOptions &options) {
-    std::vector<std::uint8_t> bytes;
     elf::File file;
     try {
-        bytes = elf::read_file(elf_path);
-        file = elf::parse(bytes, elf_path);
+        file = elf::read(elf_path);
     } catch (const elf::Error &error) {
         throw BuildError("thread '" + name + "': " + error.what());
     }
@@ -311,7 +288,6 @@ Thread Builder::thread_from_elf(const std::string &name, const std::string &elf_
         throw BuildError("thread '" + name + "': " + elf_path + " is an ELF file for " + elf::machine_name(file.machine) +
                          ", not " + kernel_.arch);
     }
-    const std::vector<std::uint64_t> offsets = load_offsets(bytes);
 
     // Each page's rights and contents, of every segment that touches it.
     struct Page {
@@ -320,8 +296,7 @@ Thread Builder::thread_from_elf(const std::string &name, const std::string &elf_
         std::vector<object::FillEntry> fills;
     };
     std::map<Word, Page> pages;
-    for (std::size_t i = 0; i < file.segments.size(); ++i) {
-        const elf::Segment &segment = file.segments[i];
+    for (const elf::Segment &segment : file.segments) {
         const Word start = segment.virtual_address, file_end = start + segment.data.size();
         for (Word page = align_down(start, page_size); page < start + segment.memory_size; page += page_size) {
             Page &entry = pages[page];
@@ -329,7 +304,7 @@ Thread Builder::thread_from_elf(const std::string &name, const std::string &elf_
             entry.execute |= (segment.flags & pf_x) != 0;
             const Word from = std::max(page, start), to = std::min(page + page_size, file_end);
             if (from < to)
-                entry.fills.push_back({{from - page, to - page}, object::FileData{fill_name, offsets[i] + (from - start)}});
+                entry.fills.push_back({{from - page, to - page}, object::FileData{fill_name, segment.file_offset + (from - start)}});
         }
     }
     ThreadOptions with_vspace = options;
