@@ -4,6 +4,7 @@
 #pragma once
 
 #include "../../src/arch_interface.hpp"
+#include "../../src/arm_riscv.hpp"
 
 namespace capdl_initializer::arch {
 
@@ -15,15 +16,6 @@ inline sel4::ObjectBlueprint page_table(unsigned) noexcept {
 
 inline sel4::Result<void> map_table(Word table, unsigned, Word vspace, Word vaddr) noexcept {
     return sel4::cap::PageTable(table).map(sel4::cap::VSpace(vspace), vaddr, sel4::VmAttributes::Default);
-}
-
-// The arch's frame objects, smallest first.
-inline constexpr sel4::arch::Object frames[] = {sel4::arch::Object::Page, sel4::arch::Object::LargePage,
-                                                sel4::arch::Object::HugePage};
-
-// I/O port ranges are x86's.
-inline sel4::Result<void> issue_io_ports(Word, Word, sel4::AbsoluteCPtr) noexcept {
-    return std::unexpected(sel4::Error::IllegalOperation);
 }
 
 inline std::optional<sel4::ObjectBlueprint> vcpu() noexcept { return std::nullopt; }
