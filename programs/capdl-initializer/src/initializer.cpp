@@ -72,20 +72,29 @@ public:
           log_level_(spec_.header().log_level) {}
 
     Statistics run() {
+        stats_.log_level = log_level_;
         reserve_slots();
-        log(log_level_, 4, "capdl-initializer: {} objects, {} caps", spec_.object_count(), spec_.count(Table::Caps));
-        create_objects();
-        create_covered_objects();
-        create_control_caps();
-        init_irqs();
-        init_asids();
-        init_frames();
-        init_vspaces();
-        init_sched_contexts();
-        init_tcbs();
-        init_cspaces();
-        init_domain_schedule();
-        start_threads();
+        log(log_level_, 4, "capdl-initializer: {} objects, {} caps; slots from {}", spec_.object_count(),
+            spec_.count(Table::Caps), orig_base_);
+        const struct {
+            void (Initializer::*step)();
+            const char *what;
+        } steps[] = {{&Initializer::create_objects, "creating the objects"},
+                     {&Initializer::create_covered_objects, "creating the untyped covers' objects"},
+                     {&Initializer::create_control_caps, "getting the IRQ handlers and I/O ports"},
+                     {&Initializer::init_irqs, "binding the IRQs' notifications"},
+                     {&Initializer::init_asids, "assigning ASIDs"},
+                     {&Initializer::init_frames, "filling the frames"},
+                     {&Initializer::init_vspaces, "mapping the VSpaces"},
+                     {&Initializer::init_sched_contexts, "configuring the scheduling contexts"},
+                     {&Initializer::init_tcbs, "configuring the threads"},
+                     {&Initializer::init_cspaces, "filling the CNodes"},
+                     {&Initializer::init_domain_schedule, "setting the domain schedule"},
+                     {&Initializer::start_threads, "starting the threads"}};
+        for (const auto &[step, what] : steps) {
+            log(log_level_, 4, "capdl-initializer: {} ({} system calls so far)", what, stats_.system_calls);
+            (this->*step)();
+        }
         return stats_;
     }
 
@@ -221,6 +230,8 @@ private:
     }
 
     void retype(Word untyped, std::uint32_t id, const sel4::ObjectBlueprint &bp, Word dest, Word count) {
+        log(log_level_, 5, "capdl-initializer: {} object(s) of type {} (size {}) from untyped slot {} into slots {}..",
+            count, static_cast<Word>(bp.type), bp.size_bits, untyped, dest);
         check(sel4::cap::Untyped(untyped).retype(bp, sel4::init::cnode.absolute_self(), dest, count), "creating", id,
               "Untyped_Retype");
     }

@@ -34,6 +34,7 @@ struct Attached {
 
 // What the initializer measured.
 struct Statistics {
+    unsigned log_level = 0; // the spec's: 3 (info) reports the result, 4 (debug) each step
     std::uint64_t system_calls = 0;
     std::uint64_t objects = 0;
     std::uint64_t threads = 0;

@@ -34,9 +34,10 @@ int initialize(const sel4::BootInfo &boot_info) {
                                                location.image_start, location.frames_vaddr, location.frames_count};
     const capdl_initializer::Statistics stats = capdl_initializer::initialize(boot_info, attached);
     const std::uint64_t end = sel4_runtime::arch::counter();
-    sel4::debug::println("capdl-initializer: started {} threads ({} objects, {} system calls, {} counter ticks at {} Hz)",
-                         stats.threads, stats.objects, stats.system_calls, end - start,
-                         sel4_runtime::arch::counter_frequency(boot_info));
+    if (stats.log_level >= 3)
+        sel4::debug::println("capdl-initializer: started {} threads ({} objects, {} system calls, {} counter ticks at {} Hz)",
+                             stats.threads, stats.objects, stats.system_calls, end - start,
+                             sel4_runtime::arch::counter_frequency(boot_info));
     sel4::init::tcb.suspend();
     sel4_runtime::fatal("the initializer's thread did not suspend");
 }
