@@ -1,4 +1,5 @@
 #include "random_spec.hpp"
+#include "random_system.hpp"
 
 #include <sel4/capdl/json.hpp>
 
@@ -87,6 +88,7 @@ TEST(Json, ReadsAddSpecInput) {
     EXPECT_FALSE(spec.log_level);
 }
 
+// Specs of random structure (not necessarily valid), in which every kind and field occurs.
 TEST(Json, RoundTripsRandomSpecs) {
     for (unsigned seed = 0; seed < 400; ++seed) {
         capdl_test::RandomSpec random(seed);
@@ -95,6 +97,19 @@ TEST(Json, RoundTripsRandomSpecs) {
             const std::string text = write_json(spec, indent);
             ASSERT_TRUE(read_json(text, "random.json") == spec) << "seed " << seed << ":\n" << text;
         }
+    }
+}
+
+// Valid systems (Builder::finish validates them against their kernel) survive the round trip,
+// and stay valid.
+TEST(Json, RoundTripsRandomValidSpecs) {
+    const auto kernels = capdl_test::test_kernels();
+    for (unsigned seed = 0; seed < 400; ++seed) {
+        const KernelConfig &kernel = kernels[seed % kernels.size()];
+        const Spec spec = capdl_test::random_system(seed, kernel);
+        const Spec back = read_json(write_json(spec, seed % 2 ? 2 : -1), "random.json");
+        ASSERT_TRUE(back == spec) << "seed " << seed;
+        ASSERT_EQ(validate(back, &kernel), std::vector<std::string>{}) << "seed " << seed;
     }
 }
 
