@@ -46,9 +46,12 @@ public:
         if (added) it->second = read_bytes(dir_ + "/" + data.file);
         const std::vector<std::uint8_t> &file = it->second;
         if (data.file_offset > file.size() || size > file.size() - data.file_offset) {
-            throw AddSpecError(where + ": needs bytes " + std::to_string(data.file_offset) + ".." +
-                               std::to_string(data.file_offset + size) + " of " + dir_ + "/" + data.file + ", which has " +
-                               std::to_string(file.size()));
+            // The end as a sum where it does not fit in 64 bits.
+            const std::string end = size > ~std::uint64_t{0} - data.file_offset
+                                        ? std::to_string(data.file_offset) + "+" + std::to_string(size)
+                                        : std::to_string(data.file_offset + size);
+            throw AddSpecError(where + ": needs bytes " + std::to_string(data.file_offset) + ".." + end + " of " + dir_ +
+                               "/" + data.file + ", which has " + std::to_string(file.size()));
         }
         return {file.begin() + static_cast<std::ptrdiff_t>(data.file_offset),
                 file.begin() + static_cast<std::ptrdiff_t>(data.file_offset + size)};

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tools.sel4-capdl: check and dump on the specs beside this script.
+# tools.sel4-capdl: check, dump and add-spec's command line on the specs beside this script.
 #   check.sh SEL4_CAPDL DIR
 set -u
 tool=$1 dir=$2
@@ -55,6 +55,25 @@ for line in "  ep = Endpoint" "  cnode = CNode (4 bits)" "    fill [0, 0x10) fro
 done
 expect 2 "" "sel4-capdl: error: --format: xml not in {cdl,json}
 Run 'sel4-capdl --help' for its usage." dump --format xml "$dir/good.json"
+
+# add-spec: the command line (status 2), then a refusal (status 1) that leaves no output.
+# capdl-tool.AddSpec.* attaches specs in-process.
+expect 2 "" "sel4-capdl: error: --initializer is required
+Run 'sel4-capdl --help' for its usage." add-spec --spec "$dir/good.json" --fill-dir "$dir" \
+    --kernel-config "$dir/x86_64-config.json" -o "$work/out.elf"
+expect 2 "" "sel4-capdl: error: --object-names: some not in {none,tcbs,all}
+Run 'sel4-capdl --help' for its usage." add-spec --initializer "$work/none.elf" --spec "$dir/good.json" --fill-dir "$dir" \
+    --kernel-config "$dir/x86_64-config.json" -o "$work/out.elf" --object-names some
+expect 2 "" "sel4-capdl: error: --log-level: Value 6 not in range 0 to 5
+Run 'sel4-capdl --help' for its usage." add-spec --initializer "$work/none.elf" --spec "$dir/good.json" --fill-dir "$dir" \
+    --kernel-config "$dir/x86_64-config.json" -o "$work/out.elf" --log-level 6
+expect 1 "" "sel4-capdl: $work/none.elf: cannot open: No such file or directory" \
+    add-spec --initializer "$work/none.elf" --spec "$dir/good.json" --fill-dir "$dir" \
+    --kernel-config "$dir/x86_64-config.json" -o "$work/out.elf"
+expect 1 "" "sel4-capdl: $dir/broken-config.json: MAX_NUM_NODES: expected a string" \
+    add-spec --initializer "$work/none.elf" --spec "$dir/good.json" --fill-dir "$dir" \
+    --kernel-config "$dir/broken-config.json" -o "$work/out.elf"
+! ls "$work" | grep -q '^out\.elf' || fail "add-spec left a file after refusing: $(ls "$work")"
 
 [ "$failures" -eq 0 ] || exit 1
 echo "PASS: sel4-capdl"
