@@ -43,7 +43,14 @@ public:
         if (data.file.empty() || data.file.find("..") != std::string::npos || data.file.front() == '/')
             throw AddSpecError(where + ": the fill file name '" + data.file + "' is not a plain name within the fill directory");
         auto [it, added] = files_.try_emplace(data.file);
-        if (added) it->second = read_bytes(dir_ + "/" + data.file);
+        if (added) {
+            try {
+                it->second = read_bytes(dir_ + "/" + data.file);
+            } catch (const AddSpecError &error) {
+                files_.erase(it);
+                throw AddSpecError(where + ": " + error.what());
+            }
+        }
         const std::vector<std::uint8_t> &file = it->second;
         if (data.file_offset > file.size() || size > file.size() - data.file_offset) {
             // The end as a sum where it does not fit in 64 bits.

@@ -261,9 +261,10 @@ private:
                 ++i;
             } else if (o.kind == spec::kind_index<spec::object::AsidPool>) {
                 const Word untyped = hold_slot();
-                retype(take(id, bits, 1).cptr, id, bp, untyped, 1);
-                check(sel4::init::asid_control.make_pool(sel4::cap::Untyped(untyped), slot(orig_base_ + i)), "creating", id,
-                      "ASIDControl_MakePool");
+                Untyped &u = take(id, bits, 1);
+                retype(u.cptr, id, bp, untyped, 1);
+                u.used = Untyped::align(u.used, bits) + (Word{1} << bits);
+                make_asid_pool(id, untyped, orig_base_ + i);
                 ++i;
             } else {
                 // A run: the objects of this kind and size that follow.
@@ -287,6 +288,12 @@ private:
             }
         }
         covered_start_ = i;
+    }
+
+    // An ASID pool from an untyped of its size (which stays, in a slot of its own).
+    void make_asid_pool(std::uint32_t id, Word untyped, Word dest) {
+        check(sel4::init::asid_control.make_pool(sel4::cap::Untyped(untyped), slot(dest)), "creating", id,
+              "ASIDControl_MakePool");
     }
 
     // An untyped of ordinary memory with room for an object of 2^bits bytes (the first: the
@@ -339,7 +346,13 @@ private:
             if (spec_.object(parent).kind != spec::kind_index<spec::object::Untyped>)
                 fail_object(id, "its untyped cover's parent is not an untyped");
             ++stats_.objects;
-            retype(cptr_of(parent), id, blueprint(id, o), orig_base_ + i, 1);
+            if (o.kind == spec::kind_index<spec::object::AsidPool>) {
+                const Word untyped = hold_slot();
+                retype(cptr_of(parent), id, blueprint(id, o), untyped, 1);
+                make_asid_pool(id, untyped, orig_base_ + i);
+            } else {
+                retype(cptr_of(parent), id, blueprint(id, o), orig_base_ + i, 1);
+            }
             ++i;
         }
     }

@@ -387,7 +387,8 @@ TEST_F(AddSpec, RefusesMissingAndOutOfRangeFillData) {
         SCOPED_TRACE(embed ? "embedding" : "not embedding");
         AddSpecOptions o = options(with_file(code, {"missing.bin", 0}));
         o.embed_frames = embed;
-        EXPECT_EQ(refusal(o), path("fill") + "/missing.bin: cannot open: No such file or directory");
+        EXPECT_EQ(refusal(o), path("spec.json") + ": " + code_name + ": fill entry 0: " + path("fill") +
+                                  "/missing.bin: cannot open: No such file or directory");
 
         o = options(with_file(code, {"app.bin", 8000}));
         o.embed_frames = embed;
