@@ -90,7 +90,8 @@ endfunction()
 #                       [DEPENDS <target or file>...] [ADD_SPEC_ARGS <arg>...])
 # The target <name> makes a bootable image (as sel4_image does) of a CapDL system: the spec
 # (JSON, as rust-sel4's and Microkit's tools write it) attached to the world's CapDL
-# initializer by `sel4-capdl add-spec` (<name>.elf), checked against the kernel, with its
+# initializer by `sel4-capdl add-spec` (<name>.elf), checked against the kernel the
+# initializer was built for (whose configuration it holds), with its
 # frames filled from FILL_DIR. GENERATOR is a host command that writes the spec: it is run as
 # `<command>... --kernel-config <the kernel's gen_config.json> --out <dir>` and writes
 # <dir>/spec.json and the files its frames are filled from; DEPENDS names what it reads.
@@ -115,7 +116,7 @@ function(add_sel4_capdl_system name)
   set(elf ${CMAKE_CURRENT_BINARY_DIR}/${name}.elf)
   add_custom_command(OUTPUT ${elf}
     COMMAND ${CPP_SEL4_CAPDL_TOOL} add-spec --initializer $<TARGET_FILE:${CPP_SEL4_CAPDL_INITIALIZER_TARGET}>
-            --spec ${spec} --fill-dir ${fill_dir} --kernel-config ${SEL4_GEN_CONFIG} -o ${elf} ${arg_ADD_SPEC_ARGS}
+            --spec ${spec} --fill-dir ${fill_dir} -o ${elf} ${arg_ADD_SPEC_ARGS}
     DEPENDS ${spec} ${CPP_SEL4_CAPDL_INITIALIZER_TARGET} ${CPP_SEL4_CAPDL_TOOL} ${SEL4_GEN_CONFIG} ${arg_DEPENDS}
     COMMENT "Attaching the CapDL spec of ${name} to the initializer" VERBATIM)
   sel4_image(${name} ROOT_TASK_FILE ${elf})

@@ -90,22 +90,46 @@ bool embeddable(const capdl::Spec &spec, capdl::ObjectId id, const capdl::object
 
 std::uint64_t align_up(std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; }
 
+// The gen_config.json that the initializer was built with (binary::kernel_config_symbol).
+std::string embedded_kernel_config(const elf::File &initializer, const std::string &name) {
+    const std::optional<std::uint64_t> start = initializer.symbol(binary::kernel_config_symbol),
+                                       end = initializer.symbol(binary::kernel_config_end_symbol);
+    if (!start || !end || *end < *start)
+        throw AddSpecError(name + ": holds no kernel configuration (symbols " + binary::kernel_config_symbol + ", " +
+                           binary::kernel_config_end_symbol + "): give the kernel's gen_config.json with --kernel-config");
+    for (const elf::Segment &segment : initializer.segments) {
+        if (*start < segment.virtual_address || *end > segment.virtual_address + segment.data.size()) continue;
+        const auto *bytes = reinterpret_cast<const char *>(segment.data.data() + (*start - segment.virtual_address));
+        return {bytes, static_cast<std::size_t>(*end - *start)};
+    }
+    throw AddSpecError(name + ": its kernel configuration is not in a segment's file bytes");
+}
+
 } // namespace
 
 AddSpecReport add_spec(const AddSpecOptions &options) {
-    // The inputs.
+    // The inputs: the kernel's configuration from its file, or the one the initializer holds.
     const std::vector<std::uint8_t> spec_text = read_bytes(options.spec);
-    const std::vector<std::uint8_t> config_text = read_bytes(options.kernel_config);
     capdl::Spec spec;
     capdl::KernelConfig kernel;
     image_tool::KernelConfig image_kernel;
     elf::File initializer;
+    const bool config_given = !options.kernel_config.empty();
+    std::string config_text, config_name = options.kernel_config;
+    if (config_given) {
+        const std::vector<std::uint8_t> bytes = read_bytes(options.kernel_config);
+        config_text.assign(bytes.begin(), bytes.end());
+    }
     try {
         spec = capdl::read_json({reinterpret_cast<const char *>(spec_text.data()), spec_text.size()}, options.spec);
-        kernel = capdl::read_kernel_config({reinterpret_cast<const char *>(config_text.data()), config_text.size()},
-                                           options.kernel_config);
-        image_kernel = image_tool::read_kernel_config(options.kernel_config);
+        if (config_given) kernel = capdl::read_kernel_config(config_text, config_name);
         initializer = elf::read(options.initializer);
+        if (!config_given) {
+            config_name = options.initializer + "'s kernel configuration";
+            config_text = embedded_kernel_config(initializer, options.initializer);
+            kernel = capdl::read_kernel_config(config_text, config_name);
+        }
+        image_kernel = image_tool::parse_kernel_config(config_text, config_name);
         image_tool::check_machines(image_kernel, {&initializer});
     } catch (const capdl::SpecError &error) {
         throw AddSpecError(error.what());

@@ -25,7 +25,7 @@ struct AddSpecOptions {
     std::string initializer;   // the initializer's ELF
     std::string spec;          // the spec (JSON)
     std::string fill_dir;      // where the spec's fill files are
-    std::string kernel_config; // the kernel's gen_config.json
+    std::string kernel_config; // the kernel's gen_config.json; empty: the one the initializer was built for
     std::string output;        // the initializer with the spec
     bool embed_frames = true;
     bool deflate = true;

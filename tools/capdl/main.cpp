@@ -3,7 +3,7 @@
 //                                            reads and validates a spec (JSON); lists every problem,
 //                                            with the kernel's rules too when its configuration is given
 //   sel4-capdl dump SPEC [--format cdl|json] writes the spec as readable text, or as normalised JSON
-//   sel4-capdl add-spec --initializer ELF --spec SPEC --fill-dir DIR --kernel-config JSON -o OUT
+//   sel4-capdl add-spec --initializer ELF --spec SPEC --fill-dir DIR -o OUT [--kernel-config JSON]
 //                       [--no-embed-frames] [--no-deflate] [--object-names none|tcbs|all] [--log-level N]
 //                                            attaches the spec to a prebuilt CapDL initializer (add_spec.hpp)
 // A problem with the spec, or a file that cannot be read, ends with status 1; a wrong command line
@@ -70,8 +70,8 @@ int main(int argc, char **argv) {
         ->required()
         ->type_name("DIR");
     add->add_option("--kernel-config", add_options.kernel_config,
-                    "The kernel's gen_config.json: the spec is checked against it, and the result against its root CNode")
-        ->required()
+                    "The kernel's gen_config.json: the spec is checked against it, and the result against its root CNode "
+                    "(default: the configuration of the kernel the initializer was built for, which it holds)")
         ->type_name("JSON");
     add->add_option("-o,--output", add_options.output, "The initializer with the spec")->required()->type_name("OUT");
     bool no_embed = false, no_deflate = false;

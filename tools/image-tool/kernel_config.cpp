@@ -6,15 +6,22 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 
 namespace image_tool {
 
 KernelConfig read_kernel_config(const std::string &path) {
     std::ifstream in(path);
     if (!in) throw LayoutError(path + ": cannot open: " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_kernel_config(text.str(), path);
+}
+
+KernelConfig parse_kernel_config(std::string_view text, const std::string &path) {
     nlohmann::json j;
     try {
-        j = nlohmann::json::parse(in);
+        j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception &e) {
         throw LayoutError(path + ": not valid JSON: " + e.what());
     }

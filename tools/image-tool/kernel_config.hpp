@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace image_tool {
@@ -35,6 +36,8 @@ struct KernelConfig {
 };
 // Reads libsel4/include/kernel/gen_config.json.
 KernelConfig read_kernel_config(const std::string &path);
+// The same from its text; `path` names it in errors.
+KernelConfig parse_kernel_config(std::string_view text, const std::string &path);
 
 // Checks that each file is built for the machine the kernel is configured for.
 void check_machines(const KernelConfig &config, const std::vector<const elf::File *> &files);

@@ -68,9 +68,12 @@ void write_text(const std::string &path, const std::string &text) { write_file(p
 
 // The initializer's stand-in: an x86_64 executable with code at 4 MiB, data in the next page
 // (0x100 bytes of file, two pages of memory) holding the location variable, and a .symtab with
-// `_start` and `sel4_capdl_spec_location` (at `location`; none without a symbol table).
-// elf::serialize writes the program headers and segments; the sections follow here.
-std::vector<std::uint8_t> initializer_elf(bool symbol_table, std::uint64_t location = data_vaddr + location_offset) {
+// `_start` and `sel4_capdl_spec_location` (at `location`; none without a symbol table). With
+// `kernel_config`, a read-only segment after the data holds it between the symbols that name
+// the initializer's kernel configuration. elf::serialize writes the program headers and
+// segments; the sections follow here.
+std::vector<std::uint8_t> initializer_elf(bool symbol_table, std::uint64_t location = data_vaddr + location_offset,
+                                          const std::string &kernel_config = {}) {
     elf::File file;
     file.name = "initializer";
     file.machine = elf::machine_x86_64;
@@ -79,17 +82,26 @@ std::vector<std::uint8_t> initializer_elf(bool symbol_table, std::uint64_t locat
     std::vector<std::uint8_t> data(0x100, 0);
     std::memcpy(data.data() + location_offset, unpatched, sizeof unpatched);
     file.segments.push_back({data_vaddr, data_vaddr, 2 * page, 6, data});
+    constexpr std::uint64_t config_vaddr = data_vaddr + 2 * page;
+    if (!kernel_config.empty())
+        file.segments.push_back({config_vaddr, config_vaddr, kernel_config.size(), 4,
+                                 std::vector<std::uint8_t>(kernel_config.begin(), kernel_config.end())});
     std::vector<std::uint8_t> out = elf::serialize(file);
     if (!symbol_table) return out;
 
-    const std::string strings = std::string("\0_start\0", 8) + binary::location_symbol + '\0';
+    std::string strings = std::string("\0_start\0", 8) + binary::location_symbol + '\0';
+    const auto config_name = static_cast<std::uint32_t>(strings.size());
+    strings += std::string(binary::kernel_config_symbol) + '\0';
+    const auto config_end_name = static_cast<std::uint32_t>(strings.size());
+    strings += std::string(binary::kernel_config_end_symbol) + '\0';
+    const std::size_t symbols = kernel_config.empty() ? 3 : 5;
     auto align8 = [&] { out.resize((out.size() + 7) & ~std::size_t{7}); };
     align8();
     const std::size_t strtab = out.size();
     out.insert(out.end(), strings.begin(), strings.end());
     align8();
     const std::size_t symtab = out.size();
-    out.resize(symtab + 3 * 24); // the null symbol, then two
+    out.resize(symtab + symbols * 24); // the null symbol, then the others
     auto symbol = [&](std::size_t n, std::uint32_t name, std::uint8_t info, std::uint64_t value, std::uint64_t size) {
         const std::size_t at = symtab + 24 * n;
         put<std::uint32_t>(out, at, name);
@@ -100,6 +112,10 @@ std::vector<std::uint8_t> initializer_elf(bool symbol_table, std::uint64_t locat
     };
     symbol(1, 1, 0x12, text_vaddr, 1);               // _start: global function
     symbol(2, 8, 0x11, location, sizeof(binary::Location)); // global object
+    if (!kernel_config.empty()) {
+        symbol(3, config_name, 0x11, config_vaddr, kernel_config.size());
+        symbol(4, config_end_name, 0x10, config_vaddr + kernel_config.size(), 0);
+    }
     const std::size_t sections = out.size();
     out.resize(sections + 3 * 64);
     auto section = [&](std::size_t n, std::uint32_t type, std::uint64_t offset, std::uint64_t size, std::uint32_t link,
@@ -111,7 +127,7 @@ std::vector<std::uint8_t> initializer_elf(bool symbol_table, std::uint64_t locat
         put<std::uint32_t>(out, at + 40, link);
         put<std::uint64_t>(out, at + 56, entsize);
     };
-    section(1, 2, symtab, 3 * 24, 2, 24);      // SHT_SYMTAB, its names in section 2
+    section(1, 2, symtab, symbols * 24, 2, 24); // SHT_SYMTAB, its names in section 2
     section(2, 3, strtab, strings.size(), 0, 0); // SHT_STRTAB
     put<std::uint64_t>(out, 40, sections);     // e_shoff
     put<std::uint16_t>(out, 58, 64);           // e_shentsize
@@ -467,6 +483,39 @@ TEST_F(AddSpec, RefusesAKernelOfAnotherArchAndAnInitializerWithoutTheSymbol) {
     EXPECT_EQ(refusal(o), o.initializer + ": not an ELF file");
     o.initializer = path("none.elf");
     EXPECT_EQ(refusal(o), o.initializer + ": cannot open: No such file or directory");
+}
+
+// Without --kernel-config, the configuration the initializer holds (the one it was built for).
+TEST_F(AddSpec, UsesTheKernelConfigurationTheInitializerHolds) {
+    std::ifstream in(x86_64_config);
+    std::stringstream config;
+    config << in.rdbuf();
+    write_file(path("with-config.elf"), initializer_elf(true, data_vaddr + location_offset, config.str()));
+    AddSpecOptions o = options(valid_spec());
+    o.initializer = path("with-config.elf");
+    o.kernel_config.clear();
+    EXPECT_NO_THROW(capdl_tool::add_spec(o));
+    EXPECT_TRUE(fs::exists(output()));
+    fs::remove(output());
+
+    // Its root CNode is the one checked: the small one refuses the system that fits the other.
+    std::ifstream small_in(small_cnode_config);
+    std::stringstream small;
+    small << small_in.rdbuf();
+    capdl::Spec many;
+    for (int n = 0; n < 100; ++n) many.objects.push_back({"endpoint_" + std::to_string(n), capdl::object::Endpoint{}});
+    many.root_objects = {0, 100};
+    write_file(path("with-small-config.elf"), initializer_elf(true, data_vaddr + location_offset, small.str()));
+    o = options(many);
+    o.initializer = path("with-small-config.elf");
+    o.kernel_config.clear();
+    EXPECT_TRUE(refusal(o).find("the system does not fit the kernel's root CNode of 2^7 = 128 slots") != std::string::npos)
+        << refusal(o);
+
+    o = options(valid_spec());
+    o.kernel_config.clear(); // the plain stand-in holds none
+    EXPECT_EQ(refusal(o), o.initializer + ": holds no kernel configuration (symbols sel4_capdl_kernel_config, "
+                                          "sel4_capdl_kernel_config_end): give the kernel's gen_config.json with --kernel-config");
 }
 
 // 100 endpoints and a root CNode of 2^7 slots: the image's 4 frames (text, data and its .bss

@@ -190,6 +190,10 @@ struct Location {
     std::uint64_t frames_count; // its pages
 };
 inline constexpr const char *location_symbol = "sel4_capdl_spec_location";
+// The initializer holds the gen_config.json of the kernel it was built for between these two
+// symbols, so that add-spec checks a spec against that kernel when it is given no other.
+inline constexpr const char *kernel_config_symbol = "sel4_capdl_kernel_config";
+inline constexpr const char *kernel_config_end_symbol = "sel4_capdl_kernel_config_end";
 
 // A read-only view of a serialized spec, in place. Fail is a callable [[noreturn]] void
 // (std::string_view what, std::uint64_t index, std::uint64_t bound): it is called for a
