@@ -12,8 +12,10 @@ using Word = std::uint64_t;
 inline constexpr Word slot_tcb = 1; // every thread's own TCB, so that it can stop itself
 
 namespace threads { // two threads in separate CSpaces and VSpaces
-inline constexpr Word slot_endpoint = 2, slot_notification = 3;
+inline constexpr Word slot_endpoint = 2, slot_notification = 3, slot_irq_handler = 4;
 inline constexpr Word endpoint_badge = 0x11, notification_badge = 0x5, label = 7;
+// An IRQ no device of the QEMU machines raises: its handler cap is the server's to use.
+inline constexpr Word irq_aarch64 = 45, irq_riscv64 = 20, irq_x86_64 = 10;
 inline constexpr Word role_client = 0, role_server = 1;
 } // namespace threads
 

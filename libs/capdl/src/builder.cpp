@@ -87,8 +87,10 @@ ObjectId Builder::irq(std::string name, Word irq, ObjectId notification, Word ba
         object = object::ArmIrq{.slots = {}, .trigger = bits};
     } else if (kernel_.arch == "riscv64") {
         object = object::RiscvIrq{.slots = {}, .trigger = bits};
-    } else if (trigger != IrqTrigger::level) {
-        throw BuildError("'" + name + "': x86_64's Irq objects take no trigger (add an IrqIOApic or IrqMsi object instead)");
+    } else {
+        // x86_64 kernels route IRQs through the I/O APIC (seL4 refuses plain IRQControl_Get
+        // there): pin `irq` of the first I/O APIC, active high; the IRQ's number is its vector.
+        object = object::IrqIOApic{.slots = {}, .ioapic = 0, .pin = irq, .level = bits == 0 ? 1u : 0u, .polarity = 0};
     }
     const ObjectId id = add(std::move(name), std::move(object));
     insert(id, object::irq_notification_slot, cap::notification(notification, badge));

@@ -1,4 +1,6 @@
 #include <sel4/capdl/builder.hpp>
+
+#include <tuple>
 #include <sel4/capdl/json.hpp>
 
 #include <elf_file.hpp>
@@ -256,10 +258,12 @@ TEST(Builder, IrqObjectsOfEachArch) {
             EXPECT_EQ(kind, kind_index<object::RiscvIrq>);
             EXPECT_EQ(handler, CapKind::RiscvIrqHandler);
         } else {
-            EXPECT_EQ(kind, kind_index<object::Irq>);
-            EXPECT_EQ(handler, CapKind::IrqHandler);
-            EXPECT_EQ(error_of([&] { builder.irq("edge", 11, notification, 0, IrqTrigger::edge); }),
-                      "'edge': x86_64's Irq objects take no trigger (add an IrqIOApic or IrqMsi object instead)");
+            EXPECT_EQ(kind, kind_index<object::IrqIOApic>);
+            EXPECT_EQ(handler, CapKind::IrqIOApicHandler);
+            const auto &ioapic = builder.get<object::IrqIOApic>(irq);
+            EXPECT_EQ(std::tuple(ioapic.ioapic, ioapic.pin, ioapic.level, ioapic.polarity), std::tuple(0, 10, 1, 0));
+            const ObjectId edge = builder.irq("edge", 11, notification, 0, IrqTrigger::edge);
+            EXPECT_EQ(builder.get<object::IrqIOApic>(edge).level, 0u);
         }
         EXPECT_EQ(error_of([&] { builder.irq("again", 10, notification); }), "IRQ 10 has a handler already, object 1 'irq'");
         EXPECT_EQ(error_of([&] { builder.irq_handler(notification); }), "object 0 'n' is not an IRQ object");

@@ -1,5 +1,6 @@
 // capdl.threads: a client and a server, each in its own CSpace and VSpace, exchange a badged
-// message over an endpoint and a badged signal over a notification.
+// message over an endpoint and a badged signal over a notification; the server also holds the
+// handler of an IRQ (bound to a notification), which it acknowledges.
 #include "check.hpp"
 
 using namespace capdl_tests::threads;
@@ -21,6 +22,7 @@ int run(sel4::Word role, sel4::Word) {
     CHECK(got.info.label() == label && got.info.length() == 3);
     for (sel4::Word n = 0; n < 3; ++n) CHECK(sel4::ipc_buffer().msg[n] == 100 + n);
     CHECK(notification.wait().value() == notification_badge);
+    CHECK(sel4::cap::IrqHandler(slot_irq_handler).ack());
     sel4::debug::println("server: message with badge {:#x} and signal with badge {:#x}", got.badge.value(), notification_badge);
     return passed();
 }

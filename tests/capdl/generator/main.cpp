@@ -79,6 +79,10 @@ void threads(System &s) {
     s.builder.insert(client.cspace, slot_notification, cap::notification(ntfn, notification_badge, {.write = true}));
     s.builder.insert(server.cspace, slot_endpoint, cap::endpoint(ep, 0, receive_only));
     s.builder.insert(server.cspace, slot_notification, cap::notification(ntfn, 0, receive_only));
+    const std::string &arch = s.builder.kernel().arch;
+    const Word number = arch == "aarch64" ? irq_aarch64 : arch == "riscv64" ? irq_riscv64 : irq_x86_64;
+    const ObjectId irq = s.builder.irq("irq", number, s.builder.notification("irq_notification"), 1);
+    s.builder.insert(server.cspace, slot_irq_handler, s.builder.irq_handler(irq));
 }
 
 void frames(System &s) {

@@ -113,8 +113,9 @@ public:
     ObjectId sched_context(std::string name, std::uint64_t period_us, std::uint64_t budget_us, Word badge = 0,
                            std::uint8_t size_bits = 8);
     ObjectId reply(std::string name);
-    // The kernel's IRQ object for `irq` (Irq, ArmIrq on core 0 or RiscvIrq), signalling
-    // `notification` with `badge`, and its entry in the spec's IRQs.
+    // The kernel's IRQ object for `irq` (ArmIrq on core 0, RiscvIrq, or on x86_64 IrqIOApic:
+    // pin `irq` of the first I/O APIC), signalling `notification` with `badge`, and its entry
+    // in the spec's IRQs.
     ObjectId irq(std::string name, Word irq, ObjectId notification, Word badge = 0, IrqTrigger trigger = IrqTrigger::level);
     // A cap to an IRQ object, of the handler kind that fits it.
     Cap irq_handler(ObjectId irq) const;
