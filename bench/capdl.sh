@@ -8,7 +8,9 @@
 # initializer's system calls (it counts them), the minimum a spec of that shape needs
 # (binary::minimum_system_calls: one Untyped_Retype per run of one type, one invocation per cap,
 # mapping and TCB configuration), their ratio, and the instructions from the initializer's
-# start to its last thread's start (and per object).
+# start to its last thread's start (and per object). QEMU's -icount stalls seL4's boot on the
+# multicore worlds (a core spins for the other under icount's round robin), so those run
+# without it and report microseconds of the counter instead (marked "us").
 #
 #   bench/capdl.sh [WORLD...]      (default: every world with a kernel and a build directory)
 #
@@ -23,7 +25,7 @@ all_worlds=(x86_64 aarch64 aarch64-el1 aarch64-mcs aarch64-smp riscv64 riscv64-s
 worlds=("$@")
 [ ${#worlds[@]} -gt 0 ] || worlds=("${all_worlds[@]}")
 
-printf '%-12s %7s %8s %7s %8s %8s %6s %12s %9s\n' world objects "spec B" "B/obj" syscalls minimum ratio instructions "instr/obj"
+printf '%-12s %7s %8s %7s %8s %8s %6s %12s %11s\n' world objects "spec B" "B/obj" syscalls minimum ratio instructions "per object"
 for world in "${worlds[@]}"; do
     build=$repo/build/$world
     prefix=${SEL4_PREFIX:-/opt/sel4/$world}
@@ -44,6 +46,8 @@ for world in "${worlds[@]}"; do
     # QEMU's command line for this world, from a capdl test's, without its image.
     qemu=$(ctest --test-dir "$build" -R '^capdl\.threads$' -N -V | sed -n 's/.* "--" \(.*\) "-kernel" .*/\1/p' | tr -d '"')
     [ -n "$qemu" ] || { echo "$world: skipped: no capdl.threads test to take QEMU's command line from"; continue; }
+    icount=(-icount shift=0)
+    [[ " $qemu " == *" -smp 1 "* || " $qemu " != *" -smp "* ]] || icount=()
     for size in "${sizes[@]}"; do
         dir=$build/bench-capdl/$size
         rm -rf "$dir"
@@ -68,7 +72,7 @@ for world in "${worlds[@]}"; do
         "$tools/image-tool/sel4-image" --sel4-prefix "$prefix" --root-task "$dir/initializer.elf" "${loader[@]}" -o "$image" >/dev/null
         # QEMU runs until the initializer's result line (at most 300 s), then it is killed.
         # shellcheck disable=SC2086 # the command line's words
-        timeout 300 $qemu -icount shift=0 "${boot[@]}" </dev/null >"$dir/qemu.log" 2>&1 &
+        timeout 300 $qemu "${icount[@]}" "${boot[@]}" </dev/null >"$dir/qemu.log" 2>&1 &
         pid=$!
         pattern='capdl-initializer: started|cpp-sel4: aborted'
         while kill -0 "$pid" 2>/dev/null && ! grep -q -a -E "$pattern" "$dir/qemu.log"; do sleep 0.2; done
@@ -80,9 +84,11 @@ for world in "${worlds[@]}"; do
             continue
         fi
         read -r calls ticks hz < <(echo "$line" | sed -n 's/.*objects, \([0-9]*\) system calls, \([0-9]*\) counter ticks at \([0-9]*\) Hz.*/\1 \2 \3/p')
-        awk -v w="$world" -v o="$objects" -v b="$spec_bytes" -v c="$calls" -v m="$minimum" -v t="$ticks" -v hz="$hz" 'BEGIN {
-            instructions = t * 1e9 / hz
-            printf "%-12s %7d %8d %7.1f %8d %8d %6.2f %12.0f %9.0f\n", w, o, b, b / o, c, m, c / m, instructions, instructions / o
+        awk -v w="$world" -v o="$objects" -v b="$spec_bytes" -v c="$calls" -v m="$minimum" -v t="$ticks" -v hz="$hz" \
+            -v icount="${#icount[@]}" 'BEGIN {
+            if (icount > 0) { instructions = t * 1e9 / hz; unit = "" } else { instructions = t * 1e6 / hz; unit = "us" }
+            printf "%-12s %7d %8d %7.1f %8d %8d %6.2f %10.0f%-2s %9.1f%s\n", w, o, b, b / o, c, m, c / m, instructions, unit,
+                   instructions / o, unit
         }'
     done
 done
