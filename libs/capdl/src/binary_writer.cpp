@@ -83,6 +83,7 @@ public:
         header_.root_objects_start = spec_.root_objects.start;
         header_.root_objects_end = spec_.root_objects.end;
         header_.embedded_frames = 0;
+        header_.tick_us = kernel_.timer_tick_ms * 1000;
         for (const auto &page : contents_.embedded_page)
             if (page) header_.embedded_frames = std::max(header_.embedded_frames, *page + 1);
 

@@ -462,6 +462,7 @@ KernelConfig read_kernel_config(std::string_view text, const std::string &source
     }
     config.num_nodes = count("MAX_NUM_NODES", 1);
     config.num_domains = count("NUM_DOMAINS", 1);
+    config.timer_tick_ms = count("TIMER_TICK_MS", 2);
     // seL4_TCBBits, as libsel4's sel4_arch/constants.h decides it.
     if (config.arch == "aarch64") {
         const bool big = flag("HARDWARE_DEBUG_API") || flag("ARM_HYP_ENABLE_VCPU_CP14_SAVE_AND_RESTORE") ||

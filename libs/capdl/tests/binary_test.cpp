@@ -549,6 +549,26 @@ TEST(Binary, CoverChildrenThatAreNotRetyped) {
     EXPECT_EQ(view.object(5).slot, binary::none);
 }
 
+// The domain schedule: its entries as they are, and the kernel's tick for durations in us.
+TEST(Binary, DomainScheduleAndTheKernelsTick) {
+    Spec spec;
+    spec.domain_schedule = std::vector<DomainSchedEntry>{{1, DomainSchedEntry::Kind::Us, 5000},
+                                                         {2, DomainSchedEntry::Kind::Ticks, 3},
+                                                         {0, DomainSchedEntry::Kind::EndMarker, 0}};
+    spec.domain_set_start = 1;
+    KernelConfig kernel;
+    kernel.timer_tick_ms = 5;
+    const std::vector<std::uint8_t> bytes = binary::write(spec, kernel, {}, {});
+    const View view = open(bytes);
+    EXPECT_EQ(view.header().tick_us, 5000u);
+    EXPECT_EQ(view.header().flags, binary::header_flag::has_domain_schedule | binary::header_flag::has_domain_set_start);
+    ASSERT_EQ(view.count(Table::DomainSchedule), 3u);
+    const binary::DomainSchedEntry first = view.get<Table::DomainSchedule>(0);
+    EXPECT_EQ(std::tuple(first.domain, first.kind, first.duration),
+              std::tuple(std::uint8_t{1}, static_cast<std::uint8_t>(DomainSchedEntry::Kind::Us), std::uint64_t{5000}));
+    EXPECT_EQ(view.header().domain_set_start, 1u);
+}
+
 // --- The reader's checks -------------------------------------------------------------------
 
 namespace {

@@ -329,6 +329,8 @@ TEST(ValidateKernel, ReadsTheConfigurationThatDecidesPagingAndSizes) {
     EXPECT_EQ(read_kernel_config(R"({"SEL4_ARCH": "aarch64", "HARDWARE_DEBUG_API": true})", "debug").tcb_bits, 12u);
     EXPECT_EQ(read_kernel_config(R"({"SEL4_ARCH": "riscv64", "HAVE_FPU": true})", "fpu").tcb_bits, 11u);
     EXPECT_EQ(read_kernel_config(R"({"SEL4_ARCH": "riscv64", "HAVE_FPU": false})", "no-fpu").tcb_bits, 10u);
+    EXPECT_EQ(read_kernel_config(R"({"SEL4_ARCH": "aarch64", "TIMER_TICK_MS": "5"})", "tick").timer_tick_ms, 5u);
+    EXPECT_EQ(read_kernel_config(R"({"SEL4_ARCH": "aarch64"})", "no-tick").timer_tick_ms, 2u);
     EXPECT_EQ(read_kernel_config(R"({"SEL4_ARCH": "x86_64", "XSAVE_SIZE": "512"})", "xsave").tcb_bits, 11u);
     EXPECT_EQ(read_kernel_config(R"({"SEL4_ARCH": "x86_64", "XSAVE_SIZE": "832"})", "avx512").tcb_bits, 12u);
     const KernelConfig mcs = read_kernel_config(R"({"SEL4_ARCH": "riscv64", "KERNEL_MCS": true})", "mcs");

@@ -3,6 +3,7 @@
 #include <arch.hpp>
 
 #include <sel4/alloc/arch/paging.hpp>
+#include <sel4/runtime/arch/counter.hpp>
 #include <sel4/capdl/spec.hpp>
 #include <sel4/format.hpp>
 #include <sel4/zlib/inflate.hpp>
@@ -668,11 +669,20 @@ private:
         const Word shift = (h.flags & binary::header_flag::has_domain_idx_shift) ? h.domain_idx_shift : 0;
         for (std::uint32_t n = 0; n < spec_.count(Table::DomainSchedule); ++n) {
             const binary::DomainSchedEntry e = spec_.get<Table::DomainSchedule>(n);
-            if (e.kind == static_cast<std::uint8_t>(spec::DomainSchedEntry::Kind::Us))
-                fail_with("domain schedule entry {}: durations in microseconds are not supported; give ticks", n);
             const bool end = e.kind == static_cast<std::uint8_t>(spec::DomainSchedEntry::Kind::EndMarker);
+            std::uint64_t duration = end ? 0 : e.duration;
+            if (e.kind == static_cast<std::uint8_t>(spec::DomainSchedEntry::Kind::Us)) {
+                // In the kernel's ticks: of its timer (the counter) on MCS kernels, else of its
+                // timer tick (TIMER_TICK_MS), at least one.
+                if (sel4::config::kernel_mcs) {
+                    duration = duration * (sel4_runtime::arch::counter_frequency(bi_) / 1'000'000);
+                } else {
+                    if (h.tick_us == 0) fail_with("domain schedule entry {}: the spec gives no timer tick", n);
+                    duration = std::max<std::uint64_t>(1, (duration + h.tick_us - 1) / h.tick_us);
+                }
+            }
             ++stats_.system_calls;
-            if (auto r = domains.schedule_configure(n + shift, end ? 0 : e.domain, end ? 0 : e.duration); !r)
+            if (auto r = domains.schedule_configure(n + shift, end ? 0 : e.domain, duration); !r)
                 fail_with("domain schedule entry {}: DomainSet_ScheduleConfigure failed: {}", n, error_name(r.error()));
         }
     }

@@ -58,7 +58,7 @@ struct Header {
     std::uint32_t orig_slots; // the slots of the objects the initializer makes (Object::slot)
     std::uint32_t copy_slots; // the slots of the frame caps it copies for mappings
     std::uint32_t embedded_frames; // pages in the initializer's frame segment
-    std::uint32_t reserved;
+    std::uint32_t tick_us; // a non-MCS kernel's timer tick in microseconds (for domain schedule durations in us)
     std::uint64_t domain_set_start;
     std::uint64_t domain_idx_shift;
     TableExtent tables[table_count];

@@ -27,6 +27,7 @@ struct KernelConfig {
     unsigned pt_levels = 4;       // the VSpace's levels (riscv64: PT_LEVELS)
     unsigned num_nodes = 1;       // MAX_NUM_NODES
     unsigned num_domains = 1;     // NUM_DOMAINS
+    unsigned timer_tick_ms = 2;   // TIMER_TICK_MS: a non-MCS kernel's tick, the unit of its domain schedule
     unsigned root_index_bits = 9; // the VSpace root's (10: AARCH64_VSPACE_S2_START_L1)
     unsigned tcb_bits = 11;       // seL4_TCBBits
 
