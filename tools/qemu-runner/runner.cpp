@@ -93,10 +93,17 @@ const char *verdict_name(Verdict verdict) {
     return "?";
 }
 
+// The runtime's line for a program that ended (sel4/runtime/root_task.hpp, component.hpp).
+constexpr std::array<std::string_view, 2> exit_lines = {"cpp-sel4: root task exited with status ",
+                                                        "cpp-sel4: component exited with status "};
+
 LineKind classify_line(std::string_view raw, const Options &options) {
     std::string_view line = trim_line(raw);
     if (line == options.success_line) return LineKind::success;
     if (line.starts_with(options.failure_line)) return LineKind::failure;
+    // A program that ended with a status other than 0, unless that is the success line.
+    for (std::string_view exit : exit_lines)
+        if (line.starts_with(exit) && line.substr(exit.size()) != "0") return LineKind::failure;
     if (starts_with_marker(line)) return LineKind::fault;
     return LineKind::ordinary;
 }

@@ -74,6 +74,13 @@ TEST(Classify, SuccessFailureFaultOrdinary) {
     EXPECT_EQ(classify_line("cpp-sel4: aborted: uncaught exception: x", o), LineKind::fault);
     EXPECT_EQ(classify_line("seL4 failed assertion 'x' at src/x.c:1 in function f", o), LineKind::fault);
     EXPECT_EQ(classify_line("Booting all finished, dropped to user space", o), LineKind::ordinary);
+    // A program that ended: a failure for a status other than 0, unless that is the success line.
+    EXPECT_EQ(classify_line("cpp-sel4: root task exited with status 0", o), LineKind::ordinary);
+    EXPECT_EQ(classify_line("cpp-sel4: component exited with status 0", o), LineKind::ordinary);
+    EXPECT_EQ(classify_line("cpp-sel4: root task exited with status 1", o), LineKind::failure);
+    EXPECT_EQ(classify_line("cpp-sel4: component exited with status -3", o), LineKind::failure);
+    o.success_line = "cpp-sel4: root task exited with status 3";
+    EXPECT_EQ(classify_line("cpp-sel4: root task exited with status 3", o), LineKind::success);
 }
 
 namespace {
