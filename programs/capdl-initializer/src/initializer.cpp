@@ -102,28 +102,25 @@ public:
 private:
     // --- Names and failures --------------------------------------------------------------
 
-    struct Who { // an object, for messages: "frame 'pd_elf_3' (index 17)"
-        const Initializer *self;
-        std::uint32_t id;
-    };
-    Who who(std::uint32_t id) const { return {this, id}; }
+    // An object's kind, as messages name it ("?" for a kind the spec should not have).
+    static std::string_view kind_name(const binary::Object &o) {
+        return o.kind < spec::object_kind_names.size() ? spec::object_kind_names[o.kind] : "?";
+    }
 
     template <class T>
     T check(sel4::Result<T> result, std::string_view doing, std::uint32_t id, std::string_view invocation) {
         ++stats_.system_calls;
         if (!result) {
             const binary::Object o = spec_.object(id);
-            const std::string_view kind = o.kind < spec::object_kind_names.size() ? spec::object_kind_names[o.kind] : "?";
-            const std::string_view name = spec_.string(o.name);
-            fail_with("{} {} '{}' (index {}): {} failed: {}", doing, kind, name, id, invocation, error_name(result.error()));
+            fail_with("{} {} '{}' (index {}): {} failed: {}", doing, kind_name(o), spec_.string(o.name), id, invocation,
+                      error_name(result.error()));
         }
         if constexpr (!std::is_void_v<T>) return *result;
     }
 
     [[noreturn]] void fail_object(std::uint32_t id, std::string_view what) const {
         const binary::Object o = spec_.object(id);
-        const std::string_view kind = o.kind < spec::object_kind_names.size() ? spec::object_kind_names[o.kind] : "?";
-        fail_with("{} '{}' (index {}): {}", kind, spec_.string(o.name), id, what);
+        fail_with("{} '{}' (index {}): {}", kind_name(o), spec_.string(o.name), id, what);
     }
 
     // --- Slots ---------------------------------------------------------------------------
@@ -305,7 +302,7 @@ private:
         const binary::Object o = spec_.object(id);
         fail_with("creating {} '{}' (index {}): Untyped_Retype failed: NotEnoughMemory: no untyped has 2^{} bytes left ({} "
                   "such objects still to make)",
-                  spec::object_kind_names[o.kind], spec_.string(o.name), id, bits, wanted);
+                  kind_name(o), spec_.string(o.name), id, bits, wanted);
     }
 
     // An object at a physical address: the untyped that holds it is padded up to it with
@@ -450,7 +447,7 @@ private:
                 fail_object(id, "only frames of 4 KiB, 2 MiB and 1 GiB can be filled");
             prepare_scratch(id);
             const Word size = Word{1} << o.size_bits;
-            const Word at = o.size_bits == 12 ? scratch : o.size_bits == 21 ? scratch + size : scratch + (Word{1} << 30);
+            const Word at = o.size_bits == 12 ? scratch : scratch + size; // 2 MiB or 1 GiB into the region
             const sel4::cap::Page frame(cptr_of(id));
             check(frame.map(sel4::init::vspace, at, sel4::CapRights::read_write(), arch::attributes(true, false)), "filling",
                   id, "Page_Map");
