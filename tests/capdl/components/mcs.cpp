@@ -2,7 +2,8 @@
 // the higher priority, so that it runs whenever it has budget), one without a limit. Each adds
 // up the time it ran: the counter's steps between two reads of its loop, but for the gaps
 // (longer than gap_ticks) in which the other thread ran. The limited thread's share of the
-// time must be 5% to 20%.
+// time must be 8% to 12%: the test runs under QEMU's -icount, so the counter follows the
+// instructions and the share does not depend on the host's load.
 #include "check.hpp"
 
 #include <sel4/runtime/arch/counter.hpp>
@@ -31,7 +32,7 @@ int run(sel4::Word role, sel4::Word) {
     sel4::debug::println("mcs: the thread with a {}/{} us budget ran {} counter ticks, the unlimited one {}: {}.{}% of "
                          "the core",
                          limited_budget_us, period_us, limited, unlimited, per_mille / 10, per_mille % 10);
-    CHECK(per_mille >= 50 && per_mille <= 200);
+    CHECK(per_mille >= 80 && per_mille <= 120);
     return passed();
 }
 
