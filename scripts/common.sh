@@ -1,6 +1,6 @@
 # Sourced by setup.sh and test.sh: the presets, in build order.
 # shellcheck shell=bash
-PRESETS=(host x86_64 aarch64 aarch64-el1 aarch64-mcs aarch64-smp riscv64 riscv64-smp)
+PRESETS=(host x86_64 aarch64 aarch64-el1 aarch64-mcs aarch64-smp riscv64 riscv64-smp microkit-aarch64 microkit-riscv64 microkit-x86_64)
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Configures and builds one preset; the world's kernel is re-detected each time.
