@@ -97,10 +97,17 @@ const char *verdict_name(Verdict verdict) {
 constexpr std::array<std::string_view, 2> exit_lines = {"cpp-sel4: root task exited with status ",
                                                         "cpp-sel4: component exited with status "};
 
+// The Microkit monitor (programs/microkit-monitor, as Microkit's own) starts each line of its
+// report on a fault it handled with this; anywhere in the line, since a protection domain's
+// unfinished output may precede it.
+constexpr std::string_view monitor_error_marker = "MON|ERROR:";
+
 LineKind classify_line(std::string_view raw, const Options &options) {
     std::string_view line = trim_line(raw);
     if (line == options.success_line) return LineKind::success;
     if (line.starts_with(options.failure_line)) return LineKind::failure;
+    if (!options.allow_monitor_errors && line.find(monitor_error_marker) != std::string_view::npos)
+        return LineKind::monitor_error;
     // A program that ended with a status other than 0, unless that is the success line.
     for (std::string_view exit : exit_lines)
         if (line.starts_with(exit) && line.substr(exit.size()) != "0") return LineKind::failure;
@@ -139,6 +146,9 @@ ParseResult parse_arguments(const std::vector<std::string> &args, std::ostream &
         ->type_name("PREFIX")
         ->capture_default_str();
     tool.add_option("--pid-file", options.pid_file, "Where to write the emulator's process id")->type_name("FILE");
+    tool.add_flag("--allow-monitor-errors", options.allow_monitor_errors,
+                  "Treat the Microkit monitor's 'MON|ERROR:' lines as ordinary output (for a test that checks "
+                  "them itself) instead of failing on the first");
 
     const auto separator = std::find(args.begin(), args.end(), "--");
     if (auto status = tool.parse_arguments({args.begin(), separator}, out, err)) return {std::nullopt, *status};
@@ -223,6 +233,7 @@ Outcome run(const Options &options, const std::function<void(std::string_view)> 
     std::optional<Outcome> outcome;
     std::string fault_report;
     bool fault_report_complete = false;
+    bool fault_report_frozen = false;  // a monitor error: the reason is its first line alone
     std::string pending;
     bool eof = false;
 
@@ -233,7 +244,8 @@ Outcome run(const Options &options, const std::function<void(std::string_view)> 
             // The report runs from the first fault line up to the stack dump.
             std::string_view t = trim_line(line);
             if (t.starts_with("With stack")) fault_report_complete = true;
-            if (!fault_report_complete && !t.empty() && fault_report.size() < 400) fault_report += " / " + std::string(t);
+            if (!fault_report_complete && !fault_report_frozen && !t.empty() && fault_report.size() < 400)
+                fault_report += " / " + std::string(t);
             return;
         }
         switch (classify_line(line, options)) {
@@ -241,6 +253,13 @@ Outcome run(const Options &options, const std::function<void(std::string_view)> 
         case LineKind::failure: outcome = Outcome{Verdict::program_failed, std::string(trim_line(line))}; break;
         case LineKind::fault:
             fault_report = std::string(trim_line(line));
+            fault_deadline = Clock::now() + options.fault_grace;
+            break;
+        case LineKind::monitor_error:
+            // The verdict and its reason are this line; the rest of the monitor's report (the
+            // registers, the decoded fault) is still read for the grace period, to be echoed.
+            fault_report = "monitor error: " + std::string(trim_line(line));
+            fault_report_frozen = true;
             fault_deadline = Clock::now() + options.fault_grace;
             break;
         case LineKind::ordinary: break;

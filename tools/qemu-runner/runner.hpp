@@ -20,6 +20,9 @@ struct Options {
     std::string pid_file;                       // where the emulator's pid is written, if set
     // After a fault report starts, keep reading this long so the whole report is shown.
     std::chrono::milliseconds fault_grace{500};
+    // A Microkit monitor's error line (`MON|ERROR:`) is then ordinary output, for tests that
+    // expect the monitor's report and check it themselves.
+    bool allow_monitor_errors = false;
 };
 
 enum class Verdict { passed, program_failed, fault, exited, timed_out, start_failed };
@@ -30,7 +33,8 @@ struct Outcome {
 };
 
 // What one line of output means to the runner.
-enum class LineKind { ordinary, success, failure, fault };
+// monitor_error: a line of the Microkit monitor's report on a faulting protection domain.
+enum class LineKind { ordinary, success, failure, fault, monitor_error };
 
 // Classifies a complete line (without its terminator).
 LineKind classify_line(std::string_view line, const Options &options);

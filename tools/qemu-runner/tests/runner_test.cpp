@@ -83,6 +83,21 @@ TEST(Classify, SuccessFailureFaultOrdinary) {
     EXPECT_EQ(classify_line("cpp-sel4: root task exited with status 3", o), LineKind::success);
 }
 
+TEST(Classify, MicrokitMonitorErrors) {
+    Options o;
+    EXPECT_EQ(classify_line("MON|ERROR: faulting PD: client", o), LineKind::monitor_error);
+    EXPECT_EQ(classify_line("MON|ERROR: received message 0x00000006  badge: 0x0000000000000001", o),
+              LineKind::monitor_error);
+    // After a protection domain's unfinished line, on the same line.
+    EXPECT_EQ(classify_line("client: count=3MON|ERROR: faulting PD: client\r", o), LineKind::monitor_error);
+    EXPECT_EQ(classify_line("MON|INFO: PD 'server' is now passive!", o), LineKind::ordinary);
+    EXPECT_EQ(classify_line("MON|ERROR faulting PD: client", o), LineKind::ordinary);
+    o.allow_monitor_errors = true;
+    EXPECT_EQ(classify_line("MON|ERROR: faulting PD: client", o), LineKind::ordinary);
+    // The other markers still count.
+    EXPECT_EQ(classify_line("cpp-sel4: aborted: x", o), LineKind::fault);
+}
+
 namespace {
 
 struct Parsed {
@@ -115,6 +130,7 @@ TEST(Arguments, Valid) {
     EXPECT_EQ(p.result.options->success_line, "ok");
     EXPECT_EQ(p.result.options->failure_line, "bad");
     EXPECT_EQ(p.result.options->pid_file, "p");
+    EXPECT_FALSE(p.result.options->allow_monitor_errors);
     // Everything after the first -- is the emulator's, options and -- included.
     EXPECT_EQ(p.result.options->command, (std::vector<std::string>{"qemu", "-m", "512", "--", "--timeout"}));
     EXPECT_EQ(p.out + p.err, "");
@@ -123,6 +139,11 @@ TEST(Arguments, Valid) {
     ASSERT_TRUE(defaults.result.options);
     EXPECT_EQ(defaults.result.options->timeout, 60s);
     EXPECT_EQ(defaults.result.options->success_line, "cpp-sel4: test passed");
+    EXPECT_FALSE(defaults.result.options->allow_monitor_errors);
+
+    Parsed allowing = parse({"--allow-monitor-errors", "--", "qemu"});
+    ASSERT_TRUE(allowing.result.options) << allowing.err;
+    EXPECT_TRUE(allowing.result.options->allow_monitor_errors);
 }
 
 TEST(Arguments, Invalid) {
@@ -146,6 +167,7 @@ TEST(Arguments, HelpAndVersion) {
     EXPECT_EQ(help.result.exit_status, 0);
     EXPECT_NE(help.out.find("-- EMULATOR ARGS..."), std::string::npos) << help.out;
     EXPECT_NE(help.out.find("--timeout"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("--allow-monitor-errors"), std::string::npos) << help.out;
     Parsed version = parse({"--version", "--", "ignored"});
     EXPECT_FALSE(version.result.options);
     EXPECT_EQ(version.result.exit_status, 0);
@@ -189,6 +211,39 @@ TEST(Run, FaultReportEndsAfterGraceWhenNoStackLineFollows) {
     auto r = run_script("echo 'seL4 called fail at src/kernel/boot.c:10 in function f, saying \"no\"'; sleep 30");
     EXPECT_EQ(r.outcome.verdict, Verdict::fault);
     EXPECT_LT(r.elapsed.count(), 4.0);
+}
+
+// What the Microkit monitor prints for a PD's VM fault, then a success line that must not count.
+const std::string monitor_report =
+    "echo 'MON|INFO: Microkit Monitor started!';"
+    "echo 'MON|ERROR: received message 0x00000006  badge: 0x0000000000000001  tcb cap: 0x000000000000000a';"
+    "echo 'MON|ERROR: faulting PD: client'; echo 'Registers: '; echo 'pc : 0x0000000000200010';"
+    "echo 'MON|ERROR: VMFault: ip=0x0000000000200010  fault_addr=0x0000000000000000  fsr=0x0000000093c08006  "
+    "(data fault)';";
+
+TEST(Run, FailsAtOnceOnMonitorErrorWithItsFirstLine) {
+    auto r = run_script(monitor_report + "sleep 0.1; echo 'cpp-sel4: test passed'; sleep 30");
+    EXPECT_EQ(r.outcome.verdict, Verdict::fault);
+    EXPECT_EQ(r.outcome.reason,
+              "monitor error: MON|ERROR: received message 0x00000006  badge: 0x0000000000000001  tcb cap: "
+              "0x000000000000000a");
+    EXPECT_LT(r.elapsed.count(), 4.0);
+    // The rest of the report is still echoed (within the grace period).
+    ASSERT_GE(r.lines.size(), 6u);
+    EXPECT_EQ(r.lines[2], "MON|ERROR: faulting PD: client");
+    EXPECT_EQ(r.lines[5].rfind("MON|ERROR: VMFault: ", 0), 0u);
+}
+
+TEST(Run, MonitorErrorsAllowedWhenAsked) {
+    Options options;
+    options.allow_monitor_errors = true;
+    auto r = run_script(monitor_report + "echo 'cpp-sel4: test passed'; sleep 30", 5s, options);
+    EXPECT_EQ(r.outcome.verdict, Verdict::passed);
+    EXPECT_EQ(r.lines.back(), "cpp-sel4: test passed");
+    // A kernel fault report still fails the run.
+    auto fault = run_script(monitor_report + "echo 'cpp-sel4: aborted: x'; sleep 30", 5s, options);
+    EXPECT_EQ(fault.outcome.verdict, Verdict::fault);
+    EXPECT_EQ(fault.outcome.reason.rfind("cpp-sel4: aborted: x", 0), 0u);
 }
 
 TEST(Run, FailsWhenEmulatorExitsFirst) {
