@@ -38,6 +38,7 @@ struct Target {
     bool vtx = false;              // VTX (x86_64)
     unsigned num_cores = 1;        // MAX_NUM_NODES
     unsigned num_domain_schedules = 100; // NUM_DOMAIN_SCHEDULES
+    unsigned num_domains = 16;     // NUM_DOMAINS: domain ids are 0..num_domains-1
     // seL4_UserVSpaceTop of the kernel's libsel4: the last user address (aarch64 with a 40-bit
     // stage-2 VSpace 0xff_ffff_ffff, riscv64 Sv39 0x3f_ffff_efff, x86_64 0x7fff_ffff_efff).
     Word user_vspace_top = 0;
@@ -45,6 +46,8 @@ struct Target {
     // guard page below it; maps must end below the stack.
     Word ipc_buffer() const { return user_vspace_top & ~Word{0xfff}; }
     Word stack_top() const { return ipc_buffer() - 0x1000; }
+    // Virtual machines need ARM_HYPERVISOR_SUPPORT on aarch64 and VTX on x86_64.
+    bool virtual_machines() const { return arch == "x86_64" ? vtx : arch == "aarch64" && hypervisor; }
 };
 // Reads the Target from a kernel's gen_config.json (an Error naming the file if it cannot).
 Target target_from_kernel_config(const std::string &gen_config_json);
@@ -82,6 +85,10 @@ struct MemoryRegion {
     std::optional<Word> phys_addr;
     std::optional<std::string> prefill_path; // as resolved: the file found (see parse's search path)
     std::optional<BootInfoPrefill> prefill_bootinfo;
+    Word prefill_size = 0; // the prefill file's length in bytes (0 without prefill_path)
+    // No phys_addr, but a <setvar region_paddr> names it (aarch64, riscv64): the builder picks
+    // a physically contiguous range.
+    bool paddr_by_tool = false;
     Location where;
     Word pages() const { return size / page_size; }
 };
@@ -197,7 +204,8 @@ struct IoAddressSpace {
 
 struct Domain {
     std::string name;
-    std::optional<unsigned> id;
+    std::optional<unsigned> id; // as given
+    unsigned kernel_id = 0;     // the id given, else the smallest one no other domain has
     Location where;
 };
 struct ScheduleEntry {
