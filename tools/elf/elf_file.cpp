@@ -144,6 +144,7 @@ File parse(const std::vector<std::uint8_t> &bytes, const std::string &name) {
             auto length = ::strnlen(start, str_size - name_index);
             if (length == str_size - name_index) r.fail("unterminated symbol name");
             file.symbols.emplace_back(std::string(start, length), r.get<std::uint64_t>(at + 8, "st_value"));
+            file.symbol_sizes.push_back(r.get<std::uint64_t>(at + 16, "st_size"));
         }
     }
     return file;

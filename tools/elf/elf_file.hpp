@@ -34,6 +34,7 @@ struct File {
     std::uint64_t entry;
     std::vector<Segment> segments;
     std::vector<std::pair<std::string, std::uint64_t>> symbols;  // from .symtab, if any
+    std::vector<std::uint64_t> symbol_sizes;                      // st_size of each of symbols, when parsed
 
     std::optional<std::uint64_t> symbol(const std::string &name) const;
 };

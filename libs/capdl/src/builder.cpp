@@ -76,11 +76,6 @@ ObjectId Builder::sched_context(std::string name, std::uint64_t period_us, std::
 ObjectId Builder::reply(std::string name) { return add(std::move(name), object::Reply{}); }
 
 ObjectId Builder::irq(std::string name, Word irq, ObjectId notification, Word badge, IrqTrigger trigger) {
-    for (const IrqEntry &entry : spec_.irqs) {
-        if (entry.irq == irq)
-            throw BuildError("IRQ " + std::to_string(irq) + " has a handler already, " + describe(entry.handler));
-    }
-    get<object::Notification>(notification);
     const auto bits = static_cast<std::uint8_t>(trigger);
     Object object = object::Irq{};
     if (kernel_.arch == "aarch64") {
@@ -92,10 +87,27 @@ ObjectId Builder::irq(std::string name, Word irq, ObjectId notification, Word ba
         // there): pin `irq` of the first I/O APIC, active high; the IRQ's number is its vector.
         object = object::IrqIOApic{.slots = {}, .ioapic = 0, .pin = irq, .level = bits == 0 ? 1u : 0u, .polarity = 0};
     }
+    return irq_object(std::move(name), irq, std::move(object), notification, badge);
+}
+
+ObjectId Builder::irq_object(std::string name, Word irq, Object object, ObjectId notification, Word badge) {
+    if (!is_irq_kind(object.index())) throw BuildError("irq_object('" + name + "'): not an IRQ object");
+    for (const IrqEntry &entry : spec_.irqs) {
+        if (entry.irq == irq)
+            throw BuildError("IRQ " + std::to_string(irq) + " has a handler already, " + describe(entry.handler));
+    }
+    get<object::Notification>(notification);
     const ObjectId id = add(std::move(name), std::move(object));
     insert(id, object::irq_notification_slot, cap::notification(notification, badge));
     spec_.irqs.push_back({irq, id});
     return id;
+}
+
+void Builder::domain_schedule(std::vector<DomainSchedEntry> entries, std::optional<Word> start,
+                              std::optional<Word> index_shift) {
+    spec_.domain_schedule = std::move(entries);
+    spec_.domain_set_start = start;
+    spec_.domain_idx_shift = index_shift;
 }
 
 Cap Builder::irq_handler(ObjectId irq) const {
@@ -261,14 +273,15 @@ Thread Builder::thread(const std::string &name, const ThreadOptions &options, Wo
         map(vspace, page, frame(name + "_stack_" + elf::hex(page)));
     const ObjectId ipc_buffer = frame(name + "_ipc_buffer");
     map(vspace, options.ipc_buffer_addr, ipc_buffer);
-    insert(tcb, object::tcb_slot::cspace, cap::cnode(cspace, 0, static_cast<std::uint8_t>(64 - cspace_bits)));
+    insert(tcb, object::tcb_slot::cspace,
+           cap::cnode(cspace, 0, options.cspace_guard_size.value_or(static_cast<std::uint8_t>(64 - cspace_bits))));
     insert(tcb, object::tcb_slot::vspace, cap::page_table(vspace));
     insert(tcb, object::tcb_slot::ipc_buffer, cap::frame(ipc_buffer));
     get<object::Tcb>(tcb).extra = object::TcbExtra{.ipc_buffer_addr = options.ipc_buffer_addr,
                                                    .affinity = options.affinity,
                                                    .prio = options.prio,
                                                    .max_prio = options.max_prio,
-                                                   .fpu_disabled = false,
+                                                   .fpu_disabled = !options.fpu,
                                                    .resume = options.resume,
                                                    .domain = options.domain,
                                                    .ip = ip,

@@ -65,6 +65,7 @@ constexpr Cap reply(ObjectId id) { return {.kind = CapKind::Reply, .object = id}
 struct ThreadOptions {
     std::optional<ObjectId> cspace{};      // a CNode to share; else a new one of 2^cspace_size_bits slots
     std::uint8_t cspace_size_bits = 8;     // its cap's guard makes it resolve 64-bit CPtrs
+    std::optional<std::uint8_t> cspace_guard_size{}; // else the cap's guard (default: 64 - the CNode's bits)
     std::optional<ObjectId> vspace{};      // a VSpace root to share; else a new one
     Word ipc_buffer_addr = 0x1f'ffff'f000; // 128 GiB - 4 KiB: in every arch's user address space
     std::optional<Word> stack_top{};       // default: ipc_buffer_addr - 4 KiB, a free page between
@@ -74,6 +75,7 @@ struct ThreadOptions {
     std::uint8_t max_prio = 100;
     Word affinity = 0; // the core
     std::optional<std::uint8_t> domain{};
+    bool fpu = true; // false: the kernel does not save the thread's FPU state (it must not use it)
     bool resume = true;
 };
 
@@ -117,6 +119,9 @@ public:
     // pin `irq` of the first I/O APIC), signalling `notification` with `badge`, and its entry
     // in the spec's IRQs.
     ObjectId irq(std::string name, Word irq, ObjectId notification, Word badge = 0, IrqTrigger trigger = IrqTrigger::level);
+    // The same for an IRQ object of any kind made by the caller (an x86 MSI or an I/O APIC pin
+    // with its polarity, ...): `irq` is its number in the spec's IRQs (an x86 IRQ's vector).
+    ObjectId irq_object(std::string name, Word irq, Object object, ObjectId notification, Word badge = 0);
     // A cap to an IRQ object, of the handler kind that fits it.
     Cap irq_handler(ObjectId irq) const;
 
@@ -146,6 +151,10 @@ public:
     // zero. Segments sharing a page share its frame, with the union of their rights.
     Thread thread_from_elf(const std::string &name, const std::string &elf_path, const std::string &fill_name,
                            const ThreadOptions &options = {});
+
+    // The domain schedule (entries in the kernel's ticks or in µs), its start index and index shift.
+    void domain_schedule(std::vector<DomainSchedEntry> entries, std::optional<Word> start = std::nullopt,
+                         std::optional<Word> index_shift = std::nullopt);
 
     // --- Untyped covers: the objects made between begin_cover and end_cover are retyped from
     // `parent` (an Untyped) rather than the BootInfo's untypeds. Every other object comes first.

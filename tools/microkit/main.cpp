@@ -1,0 +1,231 @@
+// sel4-microkit: Microkit 2.3's system builder, with its command line:
+//   sel4-microkit SYSTEM --board BOARD --config CONFIG [--search-path DIR...] [-o loader.img]
+//                 [-r report.txt] [--capdl-json spec.json] [--viper-output DIR] [--image-type elf]
+//                 [--override-kernel ELF] [--report-json report.json]
+// It reads the SDK of the board and configuration ($MICROKIT_SDK, or the directory above the
+// tool's bin/): board/<board>/<config>/{elf/{sel4.elf,loader.elf,initialiser.elf,monitor.elf},
+// include/kernel/gen_config.json, support/kernel.dtb}. The system description is checked
+// (tools/microkit/sdf.hpp), the ELFs patched in copies, the CapDL spec built (system.hpp) and
+// attached to the initializer (sel4-capdl add-spec's code), and the image made by sel4-image,
+// which the SDK has beside this tool: for aarch64 and riscv64 the kernel loader with the kernel
+// and the initializer; for x86_64 the initializer as the multiboot module (OUT) with sel4.elf and
+// sel4_32.elf beside it, as Microkit does. Any error: a message, exit status 1, no output.
+#include "report.hpp"
+#include "sdf.hpp"
+#include "system.hpp"
+
+#include "add_spec.hpp"
+#include "elf_file.hpp"
+#include "fdt.hpp"
+
+#include <cli.hpp>
+#include <sel4/capdl/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+using sel4::microkit::BuildError;
+
+struct Failure : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+std::string read_text(const fs::path &path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw Failure("cannot read '" + path.string() + "'");
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+// The SDK: $MICROKIT_SDK, else the directory above the one this program is in.
+fs::path sdk_dir() {
+    if (const char *sdk = std::getenv("MICROKIT_SDK")) {
+        if (!fs::is_directory(sdk)) throw Failure(std::string("The MICROKIT_SDK directory '") + sdk + "' does not exist");
+        return sdk;
+    }
+    return fs::canonical("/proc/self/exe").parent_path().parent_path();
+}
+
+// A temporary directory, removed with everything in it.
+class WorkDir {
+public:
+    WorkDir() {
+        std::string pattern = (fs::temp_directory_path() / "sel4-microkit.XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr) throw Failure("cannot make a temporary directory");
+        path_ = pattern;
+    }
+    ~WorkDir() {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+    WorkDir(const WorkDir &) = delete;
+    WorkDir &operator=(const WorkDir &) = delete;
+    const fs::path &path() const { return path_; }
+
+private:
+    fs::path path_;
+};
+
+// Runs a program and waits; its output goes to ours. Its exit status is a Failure when not 0.
+void run(const std::vector<std::string> &command) {
+    std::vector<char *> argv;
+    for (const std::string &arg : command) argv.push_back(const_cast<char *>(arg.c_str()));
+    argv.push_back(nullptr);
+    std::cout.flush();
+    const pid_t pid = ::fork();
+    if (pid < 0) throw Failure("cannot start " + command.front());
+    if (pid == 0) {
+        ::execv(argv[0], argv.data());
+        std::cerr << "sel4-microkit: error: cannot run " << command.front() << "\n";
+        ::_exit(127);
+    }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Failure(command.front() + " failed");
+}
+
+void copy_atomically(const fs::path &from, const fs::path &to) {
+    elf::write_file_atomically(to.string(), elf::read_file(from.string()));
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    cpp_sel4_cli::Tool tool("sel4-microkit", "Builds a bootable image of a Microkit system: Microkit 2.3's tool, "
+                                             "for cpp-sel4's SDK (a Microkit project's Makefile works unchanged).");
+    tool.usage("sel4-microkit SYSTEM --board BOARD --config CONFIG [--search-path DIR...] [-o OUT] [-r REPORT]\n"
+               "                     [--capdl-json JSON] [--viper-output DIR] [--image-type elf] [--override-kernel ELF]\n"
+               "                     [--report-json JSON]");
+    std::string system_path, board, config, output = "loader.img", report_path = "report.txt", capdl_json, viper_dir,
+                                            image_type, override_kernel, report_json;
+    std::vector<std::string> search_path;
+    tool.add_option("SYSTEM", system_path, "The system description (.system)")->required();
+    tool.add_option("--board", board, "The board, as the SDK's board/ directory names them")->required();
+    tool.add_option("--config", config, "The configuration (debug)")->required();
+    tool.add_option("--search-path", search_path, "Where program images and prefill files are looked for")
+        ->expected(0, -1)
+        ->type_name("DIR...");
+    tool.add_option("-o,--output", output, "The image to write (default loader.img)");
+    tool.add_option("-r,--report", report_path, "The report to write (default report.txt)");
+    tool.add_option("--capdl-json", capdl_json, "Also write the CapDL spec as JSON");
+    tool.add_option("--viper-output", viper_dir, "Also write the system's capabilities for verification (a directory)");
+    tool.add_option("--image-type", image_type, "The image's format: elf (the default on every board here)");
+    tool.add_option("--override-kernel", override_kernel, "Use this kernel ELF instead of the SDK's");
+    tool.add_option("--report-json", report_json, "Also write the report as JSON");
+    if (auto status = tool.parse_arguments(std::vector<std::string>(argv + 1, argv + argc))) return *status;
+    if (!image_type.empty() && image_type != "elf")
+        return tool.usage_error("--image-type " + image_type + ": this SDK writes ELF images only");
+
+    try {
+        const fs::path sdk = sdk_dir();
+        const fs::path boards = sdk / "board";
+        if (!fs::is_directory(boards / board)) {
+            std::string known;
+            std::error_code error;
+            for (const auto &entry : fs::directory_iterator(boards, error)) known += " " + entry.path().filename().string();
+            throw Failure("unknown board '" + board + "'; the SDK at " + sdk.string() + " has:" + known);
+        }
+        const fs::path dir = boards / board / config;
+        if (!fs::is_directory(dir)) throw Failure("board '" + board + "' has no configuration '" + config + "'");
+        const fs::path gen_config = dir / "include/kernel/gen_config.json";
+        const fs::path kernel = override_kernel.empty() ? dir / "elf/sel4.elf" : fs::path(override_kernel);
+        for (const fs::path &file : {gen_config, kernel, dir / "elf/initialiser.elf", dir / "elf/monitor.elf"})
+            if (!fs::exists(file)) throw Failure("the SDK's '" + file.string() + "' does not exist");
+
+        const sel4::microkit::sdf::Target target = sel4::microkit::sdf::target_from_kernel_config(gen_config.string());
+        search_path.push_back(fs::current_path().string());
+        const sel4::microkit::sdf::SystemDescription system =
+            sel4::microkit::sdf::parse_file(system_path, target, search_path);
+        for (const std::string &warning : system.warnings) std::cerr << warning << "\n";
+
+        sel4::microkit::BuildInputs inputs;
+        inputs.system = &system;
+        inputs.target = target;
+        inputs.kernel = sel4::capdl::read_kernel_config(read_text(gen_config), gen_config.string());
+        inputs.monitor_elf = (dir / "elf/monitor.elf").string();
+        const bool loader_boot = target.arch != "x86_64";
+        if (loader_boot) {
+            const fs::path dtb = dir / "support/kernel.dtb";
+            for (const auto &range : image_tool::fdt_memory(elf::read_file(dtb.string()), dtb.string()))
+                inputs.ram.emplace_back(range.start, range.end);
+        }
+        WorkDir work;
+        const fs::path fills = work.path() / "fill";
+        fs::create_directories(fills);
+        inputs.work_dir = fills.string();
+        const sel4::microkit::BuiltSystem built = sel4::microkit::build_system(inputs);
+
+        const fs::path spec = work.path() / "spec.json";
+        {
+            std::ofstream out(spec);
+            out << sel4::capdl::write_json(built.spec);
+            if (!out) throw Failure("cannot write " + spec.string());
+        }
+        const fs::path initializer = work.path() / "initialiser.elf";
+        capdl_tool::AddSpecOptions add{.initializer = (dir / "elf/initialiser.elf").string(),
+                                       .spec = spec.string(),
+                                       .fill_dir = fills.string(),
+                                       .kernel_config = gen_config.string(),
+                                       .output = initializer.string()};
+        const capdl_tool::AddSpecReport attached = capdl_tool::add_spec(add);
+        std::cout << "MICROKIT|CAPDL SPEC: number of root objects = " << built.spec.root_objects.end
+                  << ", spec footprint = " << attached.spec_bytes + attached.fill_bytes << " bytes\n";
+
+        const fs::path image_tool = fs::canonical("/proc/self/exe").parent_path() / "sel4-image";
+        const fs::path out_dir = fs::absolute(output).parent_path();
+        const fs::path staged = work.path() / "image";
+        std::vector<std::string> command{image_tool.string(), "--kernel",    kernel.string(), "--kernel-config",
+                                         gen_config.string(), "--root-task", initializer.string()};
+        if (loader_boot) {
+            command.insert(command.end(), {"--dtb", (dir / "support/kernel.dtb").string(), "--loader",
+                                           (dir / "elf/loader.elf").string()});
+        }
+        command.insert(command.end(), {"-o", staged.string()});
+        run(command);
+
+        const sel4::microkit::Report report = sel4::microkit::make_report(system, built, attached);
+        std::ostringstream text;
+        sel4::microkit::write_report_text(report, text);
+        // Everything is made: now the outputs, each written whole.
+        if (loader_boot) {
+            copy_atomically(staged, output);
+        } else {
+            copy_atomically(initializer, output);
+            copy_atomically(staged, out_dir / "sel4_32.elf");
+            copy_atomically(kernel, out_dir / "sel4.elf");
+        }
+        elf::write_file_atomically(report_path, std::vector<std::uint8_t>(text.str().begin(), text.str().end()));
+        if (!report_json.empty()) {
+            const std::string json = sel4::microkit::report_json(report);
+            elf::write_file_atomically(report_json, std::vector<std::uint8_t>(json.begin(), json.end()));
+        }
+        if (!capdl_json.empty()) copy_atomically(spec, capdl_json);
+        if (!viper_dir.empty()) sel4::microkit::write_viper(system, built, viper_dir);
+        std::cout << "MICROKIT|" << (loader_boot ? "LOADER: image file size = " : "BOOT MODULE: image file size = ")
+                  << fs::file_size(output) << "\n";
+        return 0;
+    } catch (const sel4::microkit::sdf::Error &error) {
+        std::cerr << error.what() << "\n";
+    } catch (const BuildError &error) {
+        std::cerr << "sel4-microkit: error: " << error.what() << "\n";
+    } catch (const capdl_tool::AddSpecError &error) {
+        std::cerr << "sel4-microkit: error: " << error.what() << "\n";
+    } catch (const elf::Error &error) {
+        std::cerr << "sel4-microkit: error: " << error.what() << "\n";
+    } catch (const Failure &error) {
+        std::cerr << "sel4-microkit: error: " << error.what() << "\n";
+    } catch (const std::exception &error) {
+        std::cerr << "sel4-microkit: error: " << error.what() << "\n";
+    }
+    return 1;
+}
