@@ -11,6 +11,9 @@ set(exported sel4 sel4-alloc libc-musl zlib-inflate runtime-string runtime-heap 
     runtime-start runtime-start-no-exceptions runtime-tls runtime-symbols runtime-threads
     runtime-threads-no-exceptions runtime-no-heap runtime-component sel4-root-task sel4-root-task-no-exceptions
     sel4-root-task-minimal sel4-component-minimal)
+if(TARGET sel4-microkit-pd) # the Microkit worlds' PD runtimes (libs/microkit/cpp)
+  list(APPEND exported microkit-pd-runtime microkit-pd-runtime-minimal sel4-microkit-pd sel4-microkit-pd-minimal)
+endif()
 foreach(target IN LISTS exported)
   string(REGEX REPLACE "^sel4-" "" name ${target}) # cpp-sel4::root-task, cpp-sel4::alloc, cpp-sel4::sel4
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${name})

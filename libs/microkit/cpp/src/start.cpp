@@ -1,0 +1,48 @@
+// The PD's start: from _start (arch/<arch>/pd_start.S), on the tool's stack or the PD's own,
+// with no arguments: the IPC buffer is at its fixed address.
+#include <sel4/microkit/abi.hpp>
+
+#include <sel4/runtime/abort.hpp>
+#include <sel4/runtime/ctors.hpp>
+
+#include <sel4/syscalls.hpp>
+
+#include <cstddef>
+#include <string_view>
+
+// The program's part (SEL4_MICROKIT_PD).
+extern "C" [[noreturn]] void sel4_microkit_main();
+
+// Optional blocks: thread-local storage (sel4-microkit-pd only) and the C library's console.
+namespace sel4_runtime {
+namespace tls {
+[[gnu::weak]] bool initialise_initial_thread() noexcept;
+}
+[[gnu::weak]] void set_console(void (*write)(const char *data, std::size_t size)) noexcept;
+} // namespace sel4_runtime
+
+namespace {
+// A PD holds no capability to its own TCB (except in benchmark configurations), so it cannot
+// suspend itself. It stops by invoking a CPtr that resolves nowhere in Microkit's CSpace (a
+// guard mismatch below the root CNode's index bits): Call on it is a capability fault, which
+// the PD's fault handler (its parent or the monitor) receives and reports, and the PD waits.
+constexpr sel4::CPtr unresolvable_cptr = sel4::Word{1} << 40;
+} // namespace
+
+extern "C" [[noreturn]] void sel4_microkit_start() {
+    // First, so that a failure from here on stops the PD.
+    sel4_runtime::set_thread_tcb(unresolvable_cptr, sel4::microkit::ipc_buffer());
+    if (&sel4_runtime::set_console != nullptr) // stdout and stderr go to the kernel's debug console
+        sel4_runtime::set_console([](const char *data, std::size_t size) {
+            sel4_runtime::debug_write(std::string_view(data, size));
+        });
+    if (&sel4_runtime::tls::initialise_initial_thread != nullptr &&
+        !sel4_runtime::tls::initialise_initial_thread())
+        sel4_runtime::fatal("the PD's thread-local storage does not fit CPP_SEL4_INITIAL_TLS_SIZE");
+    sel4_runtime::run_constructors();
+    sel4_microkit_main();
+}
+
+namespace sel4_runtime {
+void wait_a_moment() noexcept { sel4::sys::yield(); }
+} // namespace sel4_runtime
