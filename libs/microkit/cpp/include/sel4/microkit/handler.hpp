@@ -79,7 +79,7 @@ template <ProtectionDomainHandler H> [[noreturn]] void run(H &handler) {
     bool have_reply = false;
     MessageInfo reply_info(0, 0, 0, 0);
     for (;;) {
-        sys::Received received;
+        Received received;
         if (have_reply) {
             if (deferred.cap != 0) {
                 sys::send(ipc, deferred.cap, deferred.info);
