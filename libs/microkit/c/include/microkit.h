@@ -458,6 +458,8 @@ static inline void microkit_vcpu_x86_write_vmcs(microkit_child vcpu, seL4_Word f
     microkit_internal_check_error((seL4_Error)result.error, "microkit_x86_write_vmcs: error writing data\n");
 }
 
+/* libsel4 has the MSR calls only for 64-bit guests (Microkit's x86_64_generic_vtx has them). */
+#if defined(CONFIG_X86_64_VTX_64BIT_GUESTS)
 static inline seL4_Word microkit_vcpu_x86_read_msr(microkit_child vcpu, seL4_Word field)
 {
     seL4_X86_VCPU_ReadMSR_t result = seL4_X86_VCPU_ReadMSR(BASE_VCPU_CAP + vcpu, field);
@@ -470,6 +472,7 @@ static inline void microkit_vcpu_x86_write_msr(microkit_child vcpu, seL4_Word fi
     seL4_X86_VCPU_WriteMSR_t result = seL4_X86_VCPU_WriteMSR(BASE_VCPU_CAP + vcpu, field, value);
     microkit_internal_check_error((seL4_Error)result.error, "microkit_x86_write_msr: error writing data\n");
 }
+#endif /* CONFIG_X86_64_VTX_64BIT_GUESTS */
 
 /* Lets the guest use ports [port_addr, port_addr + length) of the PD's I/O port `ioport_id`. */
 static inline void microkit_vcpu_x86_enable_ioport(microkit_child vcpu, microkit_ioport ioport_id, seL4_Word port_addr,

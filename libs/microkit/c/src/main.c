@@ -104,8 +104,9 @@ static seL4_MessageInfo_t enter_guest(seL4_Word *badge)
     send_deferred_signal();
 
     struct microkit_x86_vcpu_state *vcpu = &microkit_x86_vcpu_state;
-    seL4_Word is_fault;
-    seL4_Word fault_reason;
+    /* In-out registers of the syscall: what goes in is ignored. */
+    seL4_Word is_fault = 0;
+    seL4_Word fault_reason = 0;
     x64_sys_send_recv(seL4_SysVMEnter, 0, badge, 0, &is_fault, &vcpu->rip, &vcpu->prim_proc_ctl, &vcpu->irq_info,
                       &fault_reason, 0);
     /*

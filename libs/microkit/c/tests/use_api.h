@@ -61,8 +61,10 @@ static inline seL4_Word use_every_api(microkit_channel ch)
     microkit_vcpu_x86_write_vmcs(0, 0x6800 /* guest CR0 */, 0);
     sum += microkit_vcpu_x86_read_vmcs(0, MICROKIT_VMX_GUEST_RIP);
     sum += microkit_vcpu_x86_read_vmcs(0, 0x6800);
+#if defined(CONFIG_X86_64_VTX_64BIT_GUESTS)
     microkit_vcpu_x86_write_msr(0, 0xc0000080, 0);
     sum += microkit_vcpu_x86_read_msr(0, 0xc0000080);
+#endif
     microkit_vcpu_x86_enable_ioport(0, 0, 0x3f8, 8);
     microkit_vcpu_x86_disable_ioport(0, 0x3f8, 8);
     seL4_VCPUContext regs = ZERO;

@@ -8,3 +8,6 @@
 _start:
     b main
     .size _start, . - _start
+
+    /* No executable stack. */
+    .section .note.GNU-stack, "", %progbits

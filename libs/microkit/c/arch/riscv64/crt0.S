@@ -14,3 +14,6 @@ _start:
     .option pop
     j main
     .size _start, . - _start
+
+    /* No executable stack. */
+    .section .note.GNU-stack, "", %progbits

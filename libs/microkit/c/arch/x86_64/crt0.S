@@ -9,3 +9,6 @@
 _start:
     call main
     .size _start, . - _start
+
+    /* No executable stack. */
+    .section .note.GNU-stack, "", @progbits
