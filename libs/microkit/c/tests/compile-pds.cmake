@@ -3,10 +3,10 @@
 # -Wall -Wextra -Werror, and checks the ELFs have what the system builder patches and calls.
 #
 #   cmake -DARCH= -DCC= -DCXX= -DNM= -DREADELF= -DTARGET_FLAGS= -DSOURCE_DIR= -DSEL4_INCLUDE=
-#         -DLIBMICROKIT= -DLINKER_SCRIPT= -DWORK_DIR= -P compile-pds.cmake
+#         -DLIBMICROKIT= -DLINKER_SCRIPT= -DCMAKE_PD= -DWORK_DIR= -P compile-pds.cmake
 cmake_minimum_required(VERSION 3.25)
 
-foreach(var ARCH CC CXX NM READELF SOURCE_DIR SEL4_INCLUDE LIBMICROKIT LINKER_SCRIPT WORK_DIR)
+foreach(var ARCH CC CXX NM READELF SOURCE_DIR SEL4_INCLUDE LIBMICROKIT LINKER_SCRIPT CMAKE_PD WORK_DIR)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
     message(FATAL_ERROR "compile-pds.cmake: ${var} is not set")
   endif()
@@ -154,6 +154,12 @@ if(ARCH STREQUAL "x86_64")
     run(${CC} ${flags} ${vtx} -std=gnu11 -c ${SOURCE_DIR}/src/main.c -o main-vtx.o)
   endforeach()
 endif()
+
+# The PD that CMake built with the target microkit-pd (CMakeLists.txt).
+if(NOT EXISTS "${CMAKE_PD}")
+  message(FATAL_ERROR "${CMAKE_PD} is missing: build the target `microkit-c-api-pd` first")
+endif()
+check_elf(${CMAKE_PD})
 
 # Thread-local data has no place in a PD: the linker script refuses it.
 file(WRITE ${WORK_DIR}/tls.c "_Thread_local int tls_counter = 1;\nint *tls_address(void) { return &tls_counter; }\n")
