@@ -1,4 +1,7 @@
-# Writes tools/microkit/tests/sdf/*.system: one case a file, the element at fault marked @@.
+# Writes the rule cases tools/microkit/tests/sdf/*.system, one a file: python3 make_rule_cases.py sdf
+# Each case is (name, target, body lines, message); '@@' marks the element at fault, whose line and
+# column (of its '<') go into the file's first comment with the message, for sdf_rules_test.cpp.
+# None as the message: the system must parse. The .system files are committed; rerun after edits.
 import os, sys
 out = sys.argv[1]
 def PD(name="hello", attrs="", inner="", image=True, mark=False):
@@ -291,8 +294,6 @@ case('sys_text_after_element',A,[H+'text'],"unexpected text found after element 
 case('sys_text_in_pd',A,['<protection_domain name="hello">','    <program_image path="hello.elf"/>','    @@<map mr="m" vaddr="0x400000">x</map>','</protection_domain>',MR],"unexpected text found in element 'map'")
 case('sys_cdata',A,['<![CDATA[data]]>',H],"unexpected text found in element 'system'")
 case('sys_invalid_attr',A,[H],"invalid attribute 'version' on element 'system'")
-for name,target,body,msg in cases:
-    pass
 # writing
 def write(name, target, lines, msg, head_system='<system>'):
     text = ['<?xml version="1.0" encoding="UTF-8"?>', 'PLACEHOLDER', head_system] + ['    '+l for l in lines] + ['</system>']
