@@ -261,7 +261,7 @@ case('dom_id_too_big',A,DOMS(['@@<domain name="d1" id="16"/>'],S1)+[PDD],"domain
 case('dom_dup_name',A,DOMS(['<domain name="d1"/>','@@<domain name="d1" id="3"/>'],S1)+[PDD],"Each <domain>'s name element must be unique found existing domain 'd1'")
 case('dom_dup_id',A,DOMS(['<domain name="d1" id="3"/>','@@<domain name="d2" id="3"/>'],S1)+[PDD],"Each <domain>'s id element must be unique found existing domain 'd1' with id '3'")
 case('dom_missing_name',A,DOMS(['@@<domain id="3"/>'],S1)+[PDD],"Missing required attribute 'name' on element 'domain'")
-case('dom_invalid_attr',A,DOMS(['@@<domain name="d1" ticks="3"/>'],S1)+[PDD],"invalid attribute 'ticks' on element 'domain'")
+case('dom_domain_invalid_attr',A,DOMS(['@@<domain name="d1" ticks="3"/>'],S1)+[PDD],"invalid attribute 'ticks' on element 'domain'")
 case('dom_no_schedule',A,['@@<domains>','    <domain name="d1"/>','</domains>',PDD],"The <domain_schedule> element must appear once")
 case('dom_two_schedules',A,['<domains>','    <domain name="d1"/>','    <domain_schedule><schedule_entry domain="d1" duration="1 us"/></domain_schedule>','    @@<domain_schedule><schedule_entry domain="d1" duration="1 us"/></domain_schedule>','</domains>',PDD],"The <domain_schedule> element can only appear once")
 case('dom_bad_child',A,['<domains>','    <domain name="d1"/>','    @@<schedule_entry domain="d1" duration="1 us"/>','</domains>',PDD],"invalid XML element as child of <domains> 'schedule_entry'")
