@@ -5,6 +5,8 @@
 #   sel4_image(<name> ROOT_TASK <target> [OUTPUT <file>])
 #   sel4_qemu_run(<name> IMAGE <image> [QEMU_ARGS <arg>...])
 #   add_sel4_qemu_test(NAME <area>.<name> ROOT_TASK <target> | IMAGE <image> ...)
+#   add_sel4_microkit_pd(<target> [RUNTIME c|cxx|cxx-minimal] <sources>...)      (Microkit worlds)
+#   add_sel4_microkit_system(<name> SYSTEM <file.system> PDS <target>... [SEARCH_PATH <dir>...])
 # They rely on the world's definition (Sel4WorldDefinition.cmake), its kernel (Sel4Kernel.cmake)
 # and on these variables: CPP_SEL4_IMAGE_TOOL, CPP_SEL4_QEMU_RUNNER, CPP_SEL4_EMBED_SYMBOLS
 # (the host tools), CPP_SEL4_HOST_TOOLS_TARGET (the target that builds them, if any),
@@ -122,6 +124,67 @@ function(add_sel4_capdl_system name)
   sel4_image(${name} ROOT_TASK_FILE ${elf})
 endfunction()
 
+# add_sel4_microkit_pd(<target> [RUNTIME c|cxx|cxx-minimal] <sources>...): a Microkit
+# protection domain, <target>.elf. RUNTIME c (the default) links libmicrokit (its C API,
+# microkit.h, with microkit.ld); cxx the C++ Handler API with exceptions, RTTI, a heap and the
+# standard library (sel4/microkit.hpp); cxx-minimal the same API without those.
+function(add_sel4_microkit_pd target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "RUNTIME" "")
+  if(NOT CPP_SEL4_MICROKIT_BOARD)
+    message(FATAL_ERROR "add_sel4_microkit_pd(${target}): world ${CPP_SEL4_WORLD} is not a Microkit world")
+  endif()
+  if(NOT arg_RUNTIME OR arg_RUNTIME STREQUAL "c")
+    set(runtime ${CPP_SEL4_MICROKIT_C_PD})
+  elseif(arg_RUNTIME STREQUAL "cxx")
+    set(runtime ${CPP_SEL4_MICROKIT_CXX_PD})
+  elseif(arg_RUNTIME STREQUAL "cxx-minimal")
+    set(runtime ${CPP_SEL4_MICROKIT_CXX_PD_MINIMAL})
+  else()
+    message(FATAL_ERROR "add_sel4_microkit_pd(${target}): RUNTIME is c, cxx or cxx-minimal, not '${arg_RUNTIME}'")
+  endif()
+  add_executable(${target} ${arg_UNPARSED_ARGUMENTS})
+  set_target_properties(${target} PROPERTIES SUFFIX .elf)
+  target_link_libraries(${target} PRIVATE ${runtime})
+endfunction()
+
+# add_sel4_microkit_system(<name> SYSTEM <file.system> PDS <target>... [SEARCH_PATH <dir>...]
+#                          [DEPENDS <file>...])
+# The target <name> builds the Microkit system with the SDK's tool (sel4-microkit, as
+# `microkit <file.system> --board <board> --config debug`), finding the program images of the
+# PDS targets (and prefill files in SEARCH_PATH): <name>/loader.img, report.txt, report.json and
+# the CapDL spec spec.json. It is an image for sel4_qemu_run and add_sel4_qemu_test, and
+# <name>-run boots it.
+function(add_sel4_microkit_system name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "SYSTEM" "PDS;SEARCH_PATH;DEPENDS")
+  if(NOT arg_SYSTEM)
+    message(FATAL_ERROR "add_sel4_microkit_system(${name}): SYSTEM <file.system> is required")
+  endif()
+  get_filename_component(system ${arg_SYSTEM} ABSOLUTE)
+  set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name})
+  set(image ${dir}/loader.img)
+  set(search_path ${arg_SEARCH_PATH})
+  foreach(pd IN LISTS arg_PDS)
+    list(APPEND search_path $<TARGET_FILE_DIR:${pd}>)
+  endforeach()
+  set(outputs ${image} ${dir}/report.txt)
+  if(CPP_SEL4_BOOT STREQUAL "loader")
+    set(boot -kernel ${image})
+  else()
+    list(APPEND outputs ${dir}/sel4_32.elf)
+    set(boot -kernel ${dir}/sel4_32.elf -initrd ${image})
+  endif()
+  add_custom_command(OUTPUT ${outputs}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
+    COMMAND ${CMAKE_COMMAND} -E env MICROKIT_SDK=${CPP_SEL4_MICROKIT_SDK} ${CPP_SEL4_MICROKIT_SDK}/bin/microkit
+            ${system} --board ${CPP_SEL4_MICROKIT_BOARD} --config debug --search-path ${search_path}
+            -o ${image} -r ${dir}/report.txt --report-json ${dir}/report.json --capdl-json ${dir}/spec.json
+    DEPENDS ${system} ${arg_PDS} ${arg_DEPENDS} ${CPP_SEL4_MICROKIT_SDK_TARGET}
+    COMMENT "Building the Microkit system ${name}" COMMAND_EXPAND_LISTS VERBATIM)
+  add_custom_target(${name} ALL DEPENDS ${outputs})
+  set_target_properties(${name} PROPERTIES SEL4_IMAGE_FILE ${image} SEL4_QEMU_BOOT_ARGS "${boot}")
+  sel4_qemu_run(${name}-run IMAGE ${name})
+endfunction()
+
 # The QEMU command line that boots <image> (made by sel4_image) on this world's machine.
 function(cpp_sel4_boot_command out image)
   set(${out} ${CPP_SEL4_QEMU_COMMAND} $<TARGET_GENEX_EVAL:${image},$<TARGET_PROPERTY:${image},SEL4_QEMU_BOOT_ARGS>>
@@ -156,8 +219,8 @@ endfunction()
 # under sel4-qemu-run. The test passes on the program's success line "cpp-sel4: test passed"
 # (or on SUCCESS, e.g. the runtime's "cpp-sel4: root task exited with status 0"). With
 # EXPECT_FAILURE the runner must instead fail with a reason matching <regex>, within the
-# timeout, and leave no QEMU behind. QEMU_ARGS are added to QEMU's command line. A WRAPPER command runs the runner (its arguments follow
-# the wrapper's) and checks more. Without a kernel the test is reported as skipped.
+# timeout, and leave no QEMU behind. QEMU_ARGS are added to QEMU's command line. A WRAPPER
+# command runs the runner (its arguments follow the wrapper's) and checks more. Without a kernel the test is reported as skipped.
 function(add_sel4_qemu_test)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;ROOT_TASK;IMAGE;TIMEOUT;SUCCESS;EXPECT_FAILURE" "QEMU_ARGS;WRAPPER")
   if(NOT arg_NAME MATCHES "^[a-z0-9-]+\\.[a-z0-9-]+$")

@@ -34,6 +34,7 @@ set(CPP_SEL4_CAPDL_EXAMPLE_SYSTEM ${CPP_SEL4_HOST_TOOLS_DIR}/examples-capdl-gene
 # generators only serve the project's own tests and examples.
 set(CPP_SEL4_INSTALLED_TOOLS ${CPP_SEL4_QEMU_RUNNER} ${CPP_SEL4_IMAGE_TOOL} ${CPP_SEL4_SYMBOLIZER}
     ${CPP_SEL4_EMBED_SYMBOLS} ${CPP_SEL4_BINDGEN} ${CPP_SEL4_CAPDL_TOOL})
+set(CPP_SEL4_MICROKIT_BUILDER ${CPP_SEL4_HOST_TOOLS_DIR}/microkit/sel4-microkit)
 ExternalProject_Add(host-tools
   SOURCE_DIR ${PROJECT_SOURCE_DIR}/tools
   BINARY_DIR ${CPP_SEL4_HOST_TOOLS_DIR}
@@ -42,7 +43,7 @@ ExternalProject_Add(host-tools
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
   BUILD_BYPRODUCTS ${CPP_SEL4_INSTALLED_TOOLS} ${CPP_SEL4_CMATH_REFERENCE} ${CPP_SEL4_CAPDL_TEST_SYSTEMS}
-                   ${CPP_SEL4_CAPDL_EXAMPLE_SYSTEM}
+                   ${CPP_SEL4_CAPDL_EXAMPLE_SYSTEM} ${CPP_SEL4_MICROKIT_BUILDER}
   USES_TERMINAL_BUILD ON)
 
 set(CPP_SEL4_SCRIPTS_DIR ${CMAKE_CURRENT_LIST_DIR}/scripts)
@@ -50,6 +51,11 @@ if(CPP_SEL4_BOOT STREQUAL "loader")
   set(CPP_SEL4_LOADER_TARGET kernel-loader)
 endif()
 set(CPP_SEL4_CAPDL_INITIALIZER_TARGET capdl-initializer)
+# The Microkit PD runtimes: libmicrokit's C API, the C++ Handler API with and without
+# exceptions and heap (libs/microkit).
+set(CPP_SEL4_MICROKIT_C_PD microkit-pd)
+set(CPP_SEL4_MICROKIT_CXX_PD sel4-microkit-pd)
+set(CPP_SEL4_MICROKIT_CXX_PD_MINIMAL sel4-microkit-pd-minimal)
 include(${CMAKE_CURRENT_LIST_DIR}/Sel4Functions.cmake)
 
 # cpp_sel4_public_headers(<target> <PUBLIC|INTERFACE> <dir>...): the target's users include

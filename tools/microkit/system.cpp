@@ -260,8 +260,7 @@ private:
     }
 
     std::uint8_t domain_id(std::size_t index) const {
-        const sdf::Domain &domain = system_.domains->domains[index];
-        return static_cast<std::uint8_t>(domain.id.value_or(index));
+        return static_cast<std::uint8_t>(system_.domains->domains[index].kernel_id);
     }
 
     void make_memory_regions() {
@@ -457,7 +456,7 @@ private:
             if (map.setvar_vaddr) setvars.emplace_back(*map.setvar_vaddr, map.vaddr);
             if (map.setvar_size) setvars.emplace_back(*map.setvar_size, mr.size);
             if (map.setvar_prefill_size)
-                setvars.emplace_back(*map.setvar_prefill_size, mr.prefill_path ? fs::file_size(*mr.prefill_path) : 0);
+                setvars.emplace_back(*map.setvar_prefill_size, mr.prefill_size);
         }
         for (const sdf::SetVar &setvar : pd.setvars) {
             const auto m = system_.find_mr(setvar.region);

@@ -456,7 +456,9 @@ KernelConfig read_kernel_config(std::string_view text, const std::string &source
     config.hypervisor = flag("ARM_HYPERVISOR_SUPPORT");
     config.huge_pages = flag("HUGE_PAGE");
     config.pt_levels = config.arch == "riscv64" ? count("PT_LEVELS", 3) : 4;
-    if (flag("AARCH64_VSPACE_S2_START_L1")) { // a stage-2 VSpace of 40-bit addresses: a root of 1024 entries
+    // A stage-2 VSpace of 40-bit addresses (a hypervisor kernel on a CPU with 40-bit physical
+    // addresses, as the cortex-a53 of Microkit's QEMU board): three levels, a root of 1024 entries.
+    if (flag("AARCH64_VSPACE_S2_START_L1") || (config.hypervisor && flag("ARM_PA_SIZE_BITS_40"))) {
         config.pt_levels = 3;
         config.root_index_bits = 10;
     }
