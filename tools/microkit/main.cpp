@@ -193,10 +193,13 @@ int main(int argc, char **argv) {
         command.insert(command.end(), {"-o", staged.string()});
         run(command);
 
+        // Every output is made in the work directory first, then copied to its place: an error
+        // up to here leaves nothing behind.
         const sel4::microkit::Report report = sel4::microkit::make_report(system, built, attached);
         std::ostringstream text;
         sel4::microkit::write_report_text(report, text);
-        // Everything is made: now the outputs, each written whole.
+        const std::string report_text = text.str(), json = sel4::microkit::report_json(report);
+        if (!viper_dir.empty()) sel4::microkit::write_viper(system, built, (work.path() / "viper").string());
         if (loader_boot) {
             copy_atomically(staged, output);
         } else {
@@ -204,13 +207,15 @@ int main(int argc, char **argv) {
             copy_atomically(staged, out_dir / "sel4_32.elf");
             copy_atomically(kernel, out_dir / "sel4.elf");
         }
-        elf::write_file_atomically(report_path, std::vector<std::uint8_t>(text.str().begin(), text.str().end()));
-        if (!report_json.empty()) {
-            const std::string json = sel4::microkit::report_json(report);
+        elf::write_file_atomically(report_path, std::vector<std::uint8_t>(report_text.begin(), report_text.end()));
+        if (!report_json.empty())
             elf::write_file_atomically(report_json, std::vector<std::uint8_t>(json.begin(), json.end()));
-        }
         if (!capdl_json.empty()) copy_atomically(spec, capdl_json);
-        if (!viper_dir.empty()) sel4::microkit::write_viper(system, built, viper_dir);
+        if (!viper_dir.empty()) {
+            fs::create_directories(viper_dir);
+            for (const auto &entry : fs::directory_iterator(work.path() / "viper"))
+                copy_atomically(entry.path(), fs::path(viper_dir) / entry.path().filename());
+        }
         std::cout << "MICROKIT|" << (loader_boot ? "LOADER: image file size = " : "BOOT MODULE: image file size = ")
                   << fs::file_size(output) << "\n";
         return 0;
