@@ -65,10 +65,13 @@ std::string_view name_in(const char (&name)[name_length]) noexcept {
 }
 
 // Names each PD's and VM's thread in the kernel's own messages (its fault reports, the
-// scheduler dump), as Microkit's monitor does on its debug kernels.
+// scheduler dump), as Microkit's monitor does on its debug kernels. An empty slot is passed
+// over: the kernel halts the system on a DebugNameThread of anything but a TCB.
 void name_threads() noexcept {
     char name[name_length + 1]; // NUL-terminated even when a name fills its 64 bytes
     auto name_thread = [&](sel4::CPtr tcb, std::string_view text) {
+        if (sel4::sys::debug_cap_identify(tcb) == 0)
+            return;
         std::copy(text.begin(), text.end(), name);
         name[text.size()] = '\0';
         sel4::sys::debug_name_thread(sel4::ipc_buffer(), tcb, name);

@@ -136,8 +136,9 @@ void print_syndrome(sel4::Word esr) noexcept {
 #if CPP_SEL4_CONFIG_ARM_HYPERVISOR_SUPPORT
 // Clang's -fsanitize-trap on aarch64 traps with `brk 0x55XX`, XX the check that failed, in the
 // numbering of Clang's SanitizerHandler (LLVM 16), as Microkit's monitor decodes it.
-constexpr sel4::Word ubsan_brk_mask = 0xff00;
-constexpr sel4::Word ubsan_brk_immediate = 0x5500;
+constexpr sel4::Word ubsan_brk_kind_mask = 0xff00; // the immediate's high byte: 0x55 for UBSAN
+constexpr sel4::Word ubsan_brk_kind = 0x5500;
+constexpr sel4::Word ubsan_brk_check_mask = 0x00ff; // its low byte: the check
 constexpr std::string_view ubsan_checks[] = {
     "add overflow",          "builtin unreachable",     "control-flow-integrity check fail",
     "division remainder overflow", "dynamic type cache miss", "float cast overflow",
@@ -155,8 +156,8 @@ void print_vcpu_fault(const sel4::fault::VcpuFault &fault) noexcept {
     error("received vCPU fault with ESR: {}", hex64(esr));
     print_syndrome(esr);
     const sel4::Word immediate = esr & 0xffff; // a BRK's immediate
-    if (ec_of(esr) == ec_brk && (immediate & ubsan_brk_mask) == ubsan_brk_immediate) {
-        const sel4::Word check = immediate & ~ubsan_brk_mask;
+    if (ec_of(esr) == ec_brk && (immediate & ubsan_brk_kind_mask) == ubsan_brk_kind) {
+        const sel4::Word check = immediate & ubsan_brk_check_mask;
         error("potential undefined behaviour detected by UBSAN for: '{}'",
               check < std::size(ubsan_checks) ? ubsan_checks[check] : std::string_view("unknown reason"));
     }
