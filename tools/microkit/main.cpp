@@ -21,6 +21,7 @@
 #include <cli.hpp>
 #include <sel4/capdl/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -94,18 +95,66 @@ void run(const std::vector<std::string> &command) {
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Failure(command.front() + " failed");
 }
 
-void copy_atomically(const fs::path &from, const fs::path &to) {
-    elf::write_file_atomically(to.string(), elf::read_file(from.string()));
-}
+// The outputs, written together: each is first written beside its place under a temporary
+// name, and only when all of them are there are they renamed into place. A failure on the way
+// removes what was written.
+class Outputs {
+public:
+    void add(const fs::path &path, std::vector<std::uint8_t> bytes) { files_.push_back({path, std::move(bytes)}); }
+    void add_copy(const fs::path &path, const fs::path &from) { add(path, elf::read_file(from.string())); }
+    void add_text(const fs::path &path, const std::string &text) {
+        add(path, std::vector<std::uint8_t>(text.begin(), text.end()));
+    }
+    void add_directory(const fs::path &dir) { directories_.push_back(dir); }
+
+    void commit() {
+        std::vector<fs::path> staged;
+        try {
+            for (const fs::path &dir : directories_) {
+                if (fs::exists(dir) && !fs::is_directory(dir))
+                    throw Failure("'" + dir.string() + "' exists and is not a directory");
+            }
+            for (const File &file : files_) {
+                const fs::path temporary = file.path.string() + ".sel4-microkit-partial";
+                if (!file.path.parent_path().empty() && !fs::is_directory(file.path.parent_path()) &&
+                    std::find(directories_.begin(), directories_.end(), file.path.parent_path()) == directories_.end())
+                    throw Failure("cannot write '" + file.path.string() + "': no directory '" +
+                                  file.path.parent_path().string() + "'");
+                if (!file.path.parent_path().empty()) fs::create_directories(file.path.parent_path());
+                std::ofstream out(temporary, std::ios::binary);
+                out.write(reinterpret_cast<const char *>(file.bytes.data()), static_cast<std::streamsize>(file.bytes.size()));
+                staged.push_back(temporary);
+                if (!out.flush()) throw Failure("cannot write '" + file.path.string() + "'");
+            }
+        } catch (...) {
+            std::error_code ignored;
+            for (const fs::path &temporary : staged) fs::remove(temporary, ignored);
+            throw;
+        }
+        for (std::size_t i = 0; i < files_.size(); ++i) {
+            fs::permissions(staged[i], fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                           fs::perms::others_read);
+            fs::rename(staged[i], files_[i].path);
+        }
+    }
+
+private:
+    struct File {
+        fs::path path;
+        std::vector<std::uint8_t> bytes;
+    };
+    std::vector<File> files_;
+    std::vector<fs::path> directories_;
+};
 
 } // namespace
 
 int main(int argc, char **argv) {
     cpp_sel4_cli::Tool tool("sel4-microkit", "Builds a bootable image of a Microkit system: Microkit 2.3's tool, "
                                              "for cpp-sel4's SDK (a Microkit project's Makefile works unchanged).");
-    tool.usage("sel4-microkit SYSTEM --board BOARD --config CONFIG [--search-path DIR...] [-o OUT] [-r REPORT]\n"
-               "                     [--capdl-json JSON] [--viper-output DIR] [--image-type elf] [--override-kernel ELF]\n"
-               "                     [--report-json JSON]");
+    tool.usage("Usage: sel4-microkit SYSTEM --board BOARD --config CONFIG [--search-path DIR...] [-o OUT] [-r REPORT]\n"
+               "                            [--capdl-json JSON] [--viper-output DIR] [--image-type elf] [--override-kernel ELF]\n"
+               "                            [--report-json JSON]");
     std::string system_path, board, config, output = "loader.img", report_path = "report.txt", capdl_json, viper_dir,
                                             image_type, override_kernel, report_json;
     std::vector<std::string> search_path;
@@ -136,7 +185,12 @@ int main(int argc, char **argv) {
             throw Failure("unknown board '" + board + "'; the SDK at " + sdk.string() + " has:" + known);
         }
         const fs::path dir = boards / board / config;
-        if (!fs::is_directory(dir)) throw Failure("board '" + board + "' has no configuration '" + config + "'");
+        if (!fs::is_directory(dir)) {
+            std::string known;
+            std::error_code error;
+            for (const auto &entry : fs::directory_iterator(boards / board, error)) known += " " + entry.path().filename().string();
+            throw Failure("board '" + board + "' has no configuration '" + config + "'; it has:" + known);
+        }
         const fs::path gen_config = dir / "include/kernel/gen_config.json";
         const fs::path kernel = override_kernel.empty() ? dir / "elf/sel4.elf" : fs::path(override_kernel);
         for (const fs::path &file : {gen_config, kernel, dir / "elf/initialiser.elf", dir / "elf/monitor.elf"})
@@ -200,22 +254,23 @@ int main(int argc, char **argv) {
         sel4::microkit::write_report_text(report, text);
         const std::string report_text = text.str(), json = sel4::microkit::report_json(report);
         if (!viper_dir.empty()) sel4::microkit::write_viper(system, built, (work.path() / "viper").string());
+        Outputs outputs;
         if (loader_boot) {
-            copy_atomically(staged, output);
+            outputs.add_copy(output, staged);
         } else {
-            copy_atomically(initializer, output);
-            copy_atomically(staged, out_dir / "sel4_32.elf");
-            copy_atomically(kernel, out_dir / "sel4.elf");
+            outputs.add_copy(output, initializer);
+            outputs.add_copy(out_dir / "sel4_32.elf", staged);
+            outputs.add_copy(out_dir / "sel4.elf", kernel);
         }
-        elf::write_file_atomically(report_path, std::vector<std::uint8_t>(report_text.begin(), report_text.end()));
-        if (!report_json.empty())
-            elf::write_file_atomically(report_json, std::vector<std::uint8_t>(json.begin(), json.end()));
-        if (!capdl_json.empty()) copy_atomically(spec, capdl_json);
+        outputs.add_text(report_path, report_text);
+        if (!report_json.empty()) outputs.add_text(report_json, json);
+        if (!capdl_json.empty()) outputs.add_copy(capdl_json, spec);
         if (!viper_dir.empty()) {
-            fs::create_directories(viper_dir);
+            outputs.add_directory(viper_dir);
             for (const auto &entry : fs::directory_iterator(work.path() / "viper"))
-                copy_atomically(entry.path(), fs::path(viper_dir) / entry.path().filename());
+                outputs.add_copy(fs::path(viper_dir) / entry.path().filename(), entry.path());
         }
+        outputs.commit();
         std::cout << "MICROKIT|" << (loader_boot ? "LOADER: image file size = " : "BOOT MODULE: image file size = ")
                   << fs::file_size(output) << "\n";
         return 0;

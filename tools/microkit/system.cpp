@@ -25,13 +25,21 @@ constexpr std::size_t max_pds = sdf::max_pds;
 // symbol in .bss lengthens its segment's file data to reach it).
 class PatchedElf {
 public:
-    PatchedElf(const std::string &pd, const std::string &path, const std::optional<std::string> &symbols_path)
+    PatchedElf(const std::string &pd, const std::string &path, const std::optional<std::string> &symbols_path,
+               const std::string &arch)
         : pd_(pd), path_(path) {
         try {
             file_ = elf::read(path);
             symbols_ = symbols_path ? elf::read(*symbols_path) : file_;
         } catch (const elf::Error &error) {
             throw BuildError("PD '" + pd + "': " + error.what());
+        }
+        const std::uint16_t machine = arch == "aarch64"   ? elf::machine_aarch64
+                                      : arch == "riscv64" ? elf::machine_riscv
+                                                          : elf::machine_x86_64;
+        if (file_.machine != machine) {
+            throw BuildError("PD '" + pd + "': " + path + " is an ELF file for " + elf::machine_name(file_.machine) +
+                             ", not " + arch);
         }
     }
     const elf::File &file() const { return file_; }
@@ -172,8 +180,9 @@ private:
     }
 
     void read_images() {
-        for (const sdf::ProtectionDomain &pd : system_.pds) images_.emplace_back(pd.name, pd.program_image, pd.path_for_symbols);
-        monitor_image_.emplace(std::string("monitor"), in_.monitor_elf, std::nullopt);
+        for (const sdf::ProtectionDomain &pd : system_.pds)
+            images_.emplace_back(pd.name, pd.program_image, pd.path_for_symbols, in_.kernel.arch);
+        monitor_image_.emplace(std::string("monitor"), in_.monitor_elf, std::nullopt, in_.kernel.arch);
     }
 
     std::string fill_path(const std::string &name) const { return (fs::path(in_.work_dir) / name).string(); }
