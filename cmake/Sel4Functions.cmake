@@ -214,15 +214,16 @@ endfunction()
 
 # add_sel4_qemu_test(NAME <area>.<name> ROOT_TASK <target> | IMAGE <image> [TIMEOUT <s>]
 #                    [SUCCESS <line>] [EXPECT_FAILURE <regex>] [QEMU_ARGS <arg>...]
-#                    [WRAPPER <command>...])
+#                    [RUNNER_ARGS <arg>...] [WRAPPER <command>...])
 # Boots the root task (through an image of its own) or an image made by sel4_image in QEMU
 # under sel4-qemu-run. The test passes on the program's success line "cpp-sel4: test passed"
 # (or on SUCCESS, e.g. the runtime's "cpp-sel4: root task exited with status 0"). With
 # EXPECT_FAILURE the runner must instead fail with a reason matching <regex>, within the
-# timeout, and leave no QEMU behind. QEMU_ARGS are added to QEMU's command line. A WRAPPER
+# timeout, and leave no QEMU behind. QEMU_ARGS are added to QEMU's command line, RUNNER_ARGS
+# to sel4-qemu-run's (e.g. --allow-monitor-errors, for a test that checks them). A WRAPPER
 # command runs the runner (its arguments follow the wrapper's) and checks more. Without a kernel the test is reported as skipped.
 function(add_sel4_qemu_test)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;ROOT_TASK;IMAGE;TIMEOUT;SUCCESS;EXPECT_FAILURE" "QEMU_ARGS;WRAPPER")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;ROOT_TASK;IMAGE;TIMEOUT;SUCCESS;EXPECT_FAILURE" "QEMU_ARGS;RUNNER_ARGS;WRAPPER")
   if(NOT arg_NAME MATCHES "^[a-z0-9-]+\\.[a-z0-9-]+$")
     message(FATAL_ERROR "On-target test name '${arg_NAME}' is not of the form <area>.<name>")
   endif()
@@ -241,7 +242,7 @@ function(add_sel4_qemu_test)
   endif()
   cpp_sel4_boot_command(boot ${arg_IMAGE})
   list(APPEND boot ${arg_QEMU_ARGS})
-  set(run ${CPP_SEL4_QEMU_RUNNER} --timeout ${arg_TIMEOUT})
+  set(run ${CPP_SEL4_QEMU_RUNNER} --timeout ${arg_TIMEOUT} ${arg_RUNNER_ARGS})
   if(arg_SUCCESS)
     list(APPEND run --success ${arg_SUCCESS})
   endif()

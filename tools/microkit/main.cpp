@@ -17,6 +17,7 @@
 #include "add_spec.hpp"
 #include "elf_file.hpp"
 #include "fdt.hpp"
+#include "kernel_config.hpp"
 
 #include <cli.hpp>
 #include <sel4/capdl/json.hpp>
@@ -212,6 +213,12 @@ int main(int argc, char **argv) {
             const fs::path dtb = dir / "support/kernel.dtb";
             for (const auto &range : image_tool::fdt_memory(elf::read_file(dtb.string()), dtb.string()))
                 inputs.ram.emplace_back(range.start, range.end);
+            // seL4 makes the initial thread's objects (its root CNode first) at the top of the
+            // highest free region: the MRs whose address the tool picks stay below them.
+            const image_tool::KernelConfig kernel_config = image_tool::read_kernel_config(gen_config.string());
+            const std::uint64_t reserved = (std::uint64_t{1} << (kernel_config.root_cnode_size_bits + 5)) + (32u << 20);
+            if (!inputs.ram.empty() && inputs.ram.back().second - inputs.ram.back().first > reserved)
+                inputs.ram.back().second -= reserved;
         }
         WorkDir work;
         const fs::path fills = work.path() / "fill";
