@@ -176,7 +176,7 @@ function(add_sel4_microkit_system name)
   add_custom_command(OUTPUT ${outputs}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
     COMMAND ${CMAKE_COMMAND} -E env MICROKIT_SDK=${CPP_SEL4_MICROKIT_SDK} ${CPP_SEL4_MICROKIT_SDK}/bin/microkit
-            ${system} --board ${CPP_SEL4_MICROKIT_BOARD} --config debug --search-path ${search_path}
+            ${system} --board ${CPP_SEL4_MICROKIT_BOARD} --config debug --image-type elf --search-path ${search_path}
             -o ${image} -r ${dir}/report.txt --report-json ${dir}/report.json --capdl-json ${dir}/spec.json
     DEPENDS ${system} ${arg_PDS} ${arg_DEPENDS} ${CPP_SEL4_MICROKIT_SDK_TARGET}
     COMMENT "Building the Microkit system ${name}" COMMAND_EXPAND_LISTS VERBATIM)

@@ -1,6 +1,6 @@
 // sel4-microkit: Microkit 2.3's system builder, with its command line:
 //   sel4-microkit SYSTEM --board BOARD --config CONFIG [--search-path DIR...] [-o loader.img]
-//                 [-r report.txt] [--capdl-json spec.json] [--viper-output DIR] [--image-type elf]
+//                 [-r report.txt] [--capdl-json spec.json] [--viper-output DIR] [--image-type binary|elf|uimage]
 //                 [--override-kernel ELF] [--report-json report.json]
 // It reads the SDK of the board and configuration ($MICROKIT_SDK, or the directory above the
 // tool's bin/): board/<board>/<config>/{elf/{sel4.elf,loader.elf,initialiser.elf,monitor.elf},
@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <zlib.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -96,6 +97,54 @@ void run(const std::vector<std::string> &command) {
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Failure(command.front() + " failed");
 }
 
+// The image in the format asked for (--image-type; Microkit's default for the arch when not
+// given): the ELF file sel4-image writes; a raw binary of its segments from the lowest
+// address, which is its entry (QEMU: -device loader,file=IMG,addr=<that address>,cpu-num=0); or
+// a U-Boot legacy uImage (riscv64) whose payload is a Linux RISC-V image header followed by
+// that binary, loaded so that the binary lands at its address.
+std::vector<std::uint8_t> image_bytes(const fs::path &elf_path, const std::string &type, const std::string &arch) {
+    std::vector<std::uint8_t> bytes = elf::read_file(elf_path.string());
+    if (type == "elf") return bytes;
+    const elf::File image = elf::parse(bytes, elf_path.string());
+    std::uint64_t low = ~std::uint64_t{0}, high = 0;
+    for (const elf::Segment &segment : image.segments) {
+        low = std::min(low, segment.physical_address);
+        high = std::max(high, segment.physical_address + segment.data.size());
+    }
+    if (image.entry != low) throw Failure("the image's entry is not at its lowest address: no raw binary of it boots");
+    std::vector<std::uint8_t> binary(high - low, 0);
+    for (const elf::Segment &segment : image.segments)
+        std::copy(segment.data.begin(), segment.data.end(), binary.begin() + static_cast<std::ptrdiff_t>(segment.physical_address - low));
+    if (type == "binary") return binary;
+    if (arch != "riscv64") throw Failure("uImage output is for riscv64 only");
+    if (high > 0xffff'ffff) throw Failure("the image does not fit the uImage's 32-bit addresses");
+    auto put = [](std::vector<std::uint8_t> &out, std::size_t at, std::uint64_t value, unsigned size, bool big) {
+        for (unsigned i = 0; i < size; ++i)
+            out[at + i] = static_cast<std::uint8_t>(value >> (8 * (big ? size - 1 - i : i)));
+    };
+    constexpr std::size_t linux_header = 64, uimage_header = 64;
+    std::vector<std::uint8_t> payload(linux_header, 0);
+    put(payload, 16, binary.size(), 8, false);       // image_size
+    put(payload, 32, 2, 4, false);                   // version
+    put(payload, 48, 0x5643534952, 8, false);        // magic "RISCV"
+    put(payload, 56, 0x05435352, 4, false);          // magic2 "RSC\x05"
+    payload.insert(payload.end(), binary.begin(), binary.end());
+    std::vector<std::uint8_t> out(uimage_header, 0);
+    put(out, 0, 0x27051956, 4, true);                // ih_magic
+    put(out, 12, payload.size(), 4, true);           // ih_size
+    put(out, 16, low - linux_header, 4, true);       // ih_load: the binary at its own address
+    put(out, 20, low, 4, true);                      // ih_ep
+    put(out, 24, ::crc32(0, payload.data(), static_cast<uInt>(payload.size())), 4, true); // ih_dcrc
+    out[28] = 5;                                     // ih_os: Linux
+    out[29] = 26;                                    // ih_arch: RISC-V
+    out[30] = 2;                                     // ih_type: kernel
+    const std::string name = "cpp-sel4 Microkit system";
+    std::copy(name.begin(), name.end(), out.begin() + 32);
+    put(out, 4, ::crc32(0, out.data(), static_cast<uInt>(uimage_header)), 4, true); // ih_hcrc, over the header with it 0
+    out.insert(out.end(), payload.begin(), payload.end());
+    return out;
+}
+
 // The outputs, written together: each is first written beside its place under a temporary
 // name, and only when all of them are there are they renamed into place. A failure on the way
 // removes what was written.
@@ -154,7 +203,7 @@ int main(int argc, char **argv) {
     cpp_sel4_cli::Tool tool("sel4-microkit", "Builds a bootable image of a Microkit system: Microkit 2.3's tool, "
                                              "for cpp-sel4's SDK (a Microkit project's Makefile works unchanged).");
     tool.usage("Usage: sel4-microkit SYSTEM --board BOARD --config CONFIG [--search-path DIR...] [-o OUT] [-r REPORT]\n"
-               "                            [--capdl-json JSON] [--viper-output DIR] [--image-type elf] [--override-kernel ELF]\n"
+               "                            [--capdl-json JSON] [--viper-output DIR] [--image-type TYPE] [--override-kernel ELF]\n"
                "                            [--report-json JSON]");
     std::string system_path, board, config, output = "loader.img", report_path = "report.txt", capdl_json, viper_dir,
                                             image_type, override_kernel, report_json;
@@ -169,12 +218,14 @@ int main(int argc, char **argv) {
     tool.add_option("-r,--report", report_path, "The report to write (default report.txt)");
     tool.add_option("--capdl-json", capdl_json, "Also write the CapDL spec as JSON");
     tool.add_option("--viper-output", viper_dir, "Also write the system's capabilities for verification (a directory)");
-    tool.add_option("--image-type", image_type, "The image's format: elf (the default on every board here)");
+    tool.add_option("--image-type", image_type,
+                    "The image's format: binary (aarch64's default), uimage (riscv64's) or elf (x86_64's, and the "
+                    "format sel4_qemu_run boots with -kernel)");
     tool.add_option("--override-kernel", override_kernel, "Use this kernel ELF instead of the SDK's");
     tool.add_option("--report-json", report_json, "Also write the report as JSON");
     if (auto status = tool.parse_arguments(std::vector<std::string>(argv + 1, argv + argc))) return *status;
-    if (!image_type.empty() && image_type != "elf")
-        return tool.usage_error("--image-type " + image_type + ": this SDK writes ELF images only");
+    if (!image_type.empty() && image_type != "elf" && image_type != "binary" && image_type != "uimage")
+        return tool.usage_error("--image-type " + image_type + ": the image types are binary, elf and uimage");
 
     try {
         const fs::path sdk = sdk_dir();
@@ -209,6 +260,10 @@ int main(int argc, char **argv) {
         inputs.kernel = sel4::capdl::read_kernel_config(read_text(gen_config), gen_config.string());
         inputs.monitor_elf = (dir / "elf/monitor.elf").string();
         const bool loader_boot = target.arch != "x86_64";
+        // Microkit's defaults: aarch64 binary, riscv64 uImage, x86_64 ELF (the multiboot module).
+        if (image_type.empty()) image_type = target.arch == "aarch64" ? "binary" : target.arch == "riscv64" ? "uimage" : "elf";
+        if ((image_type == "binary" && !loader_boot) || (image_type == "uimage" && target.arch != "riscv64"))
+            throw Failure("--image-type " + image_type + " is not available for " + target.arch);
         if (loader_boot) {
             const fs::path dtb = dir / "support/kernel.dtb";
             for (const auto &range : image_tool::fdt_memory(elf::read_file(dtb.string()), dtb.string()))
@@ -263,7 +318,7 @@ int main(int argc, char **argv) {
         if (!viper_dir.empty()) sel4::microkit::write_viper(system, built, (work.path() / "viper").string());
         Outputs outputs;
         if (loader_boot) {
-            outputs.add_copy(output, staged);
+            outputs.add(output, image_bytes(staged, image_type, target.arch));
         } else {
             outputs.add_copy(output, initializer);
             outputs.add_copy(out_dir / "sel4_32.elf", staged);

@@ -356,11 +356,16 @@ build good-x86_64 x86_64_generic -o "$out/no-dir/loader.img"
 refused "$out/no-dir/loader.img"
 end
 
-# ---- Command-line errors are usage errors (tools/cli: status 2) -----------------------------
-begin "--image-type other than elf"
+# ---- Image types; command-line errors are usage errors (tools/cli: status 2) ---------------
+begin "--image-type binary on x86_64_generic, which boots the ELF multiboot module"
 build good-x86_64 x86_64_generic --image-type binary
+refused "binary" "x86_64"
+end
+
+begin "--image-type of no such kind"
+build good-x86_64 x86_64_generic --image-type srec
 [ "$status" -eq 2 ] || fail "exit status $status, not 2"
-grep -qF -- "binary" "$work/stderr" || fail "the error does not say 'binary': $(stderr)"
+grep -qF -- "srec" "$work/stderr" || fail "the error does not say 'srec': $(stderr)"
 [ -z "$(ls -A "$out")" ] || fail "outputs left behind: $(ls -A "$out")"
 end
 
