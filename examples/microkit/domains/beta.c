@@ -1,7 +1,23 @@
 /* beta: in domain beta (1.5 ms slots), at the lower priority. It judges once both are done:
  * both ran (beta despite its priority), their slots alternated, and alpha's slots were
- * clearly longer than beta's (9 ms against 1.5 ms; round-robin would make them equal). */
+ * about 6 times as long as beta's (9 ms against 1.5 ms; round-robin would make them equal). */
 #include "spin.h"
+
+/* The median of the whole slots of PD `who` (sorts them in place). */
+static seL4_Word median(int who)
+{
+    struct counters *c = COUNTERS;
+    seL4_Word n = c->whole_slots[who];
+    volatile seL4_Word *v = c->slot_length[who];
+    for (seL4_Word i = 1; i < n; i++) {
+        for (seL4_Word j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            seL4_Word t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    }
+    return v[n / 2];
+}
 
 static void put_word(seL4_Word value)
 {
@@ -41,14 +57,17 @@ void init(void)
     put_word(alpha_mean);
     microkit_dbg_puts(", beta ");
     put_word(beta_mean);
-    microkit_dbg_puts("; most in one slot: alpha ");
-    put_word(c->max_slot_iterations[0]);
+    seL4_Word alpha_median = median(0);
+    seL4_Word beta_median = median(1);
+    microkit_dbg_puts("; median: alpha ");
+    put_word(alpha_median);
     microkit_dbg_puts(", beta ");
-    put_word(c->max_slot_iterations[1]);
+    put_word(beta_median);
     microkit_dbg_puts("\n");
-    /* 6:1 configured; QEMU's speed varies with the host's load, so only 3:1 is required. */
-    if (c->max_slot_iterations[0] < 3 * c->max_slot_iterations[1]) {
-        microkit_dbg_puts("beta: FAIL: alpha's slots are not clearly longer than beta's\n");
+    /* 6:1 configured. The test runs QEMU with -icount (guest time counts instructions), so
+     * the ratio is steady there; without it a loaded host disturbs it somewhat. */
+    if (alpha_median < 4 * beta_median || alpha_median > 9 * beta_median) {
+        microkit_dbg_puts("beta: FAIL: alpha's slots are not about 6 times as long as beta's\n");
         ok = 0;
     }
     microkit_dbg_puts(ok ? "domains: test passed\n" : "domains: test FAILED\n");

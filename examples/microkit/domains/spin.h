@@ -15,9 +15,9 @@ struct counters {
     /* Iterations in each's whole slots (not the first, which began at its start), and how many. */
     volatile seL4_Word slot_iterations[2];
     volatile seL4_Word whole_slots[2];
-    /* The most iterations in one whole slot: a loaded host slows QEMU down in some slots
-     * (fewer iterations in them), never up, so this is the steadiest measure of a slot. */
-    volatile seL4_Word max_slot_iterations[2];
+    /* The iterations in each whole slot. A loaded host disturbs some slots (QEMU's guest
+     * time runs on while it waits, or its timer comes late), so the judge takes medians. */
+    volatile seL4_Word slot_length[2][SLOTS];
     volatile seL4_Word done[2];
     /* Set by alpha once it has said it is done: beta's verdict comes after, not amid, that. */
     volatile seL4_Word alpha_finished;
@@ -44,9 +44,7 @@ static inline void spin(int me)
         /* The other ran since the last iteration: a slot of ours has begun. */
         if (c->slots[me] > 0) {
             c->slot_iterations[me] += now - slot_start;
-            if (now - slot_start > c->max_slot_iterations[me]) {
-                c->max_slot_iterations[me] = now - slot_start;
-            }
+            c->slot_length[me][c->whole_slots[me]] = now - slot_start;
             c->whole_slots[me]++;
         }
         c->slots[me]++;
