@@ -108,8 +108,9 @@ public:
     BuiltSystem build() {
         if (system_.pds.size() > max_pds) throw BuildError("too many protection domains");
         for (const sdf::ProtectionDomain &pd : system_.pds) {
-            if (pd.virtual_machine)
-                throw BuildError(pd.where.text() + ": error: virtual machines are not supported by sel4-microkit yet");
+            if (pd.virtual_machine && in_.kernel.arch != "aarch64")
+                throw BuildError(pd.virtual_machine->where.text() +
+                                 ": error: sel4-microkit builds virtual machines on aarch64 only (not VT-x)");
         }
         if (!system_.io_address_spaces.empty())
             throw BuildError(system_.io_address_spaces.front().where.text() +
@@ -317,26 +318,69 @@ private:
         return Padding;
     }
 
-    void map_region(std::size_t i, const sdf::Map &map) {
+    // Maps an MR into a VSpace: a PD's, or a virtual machine's (guest-physical addresses).
+    void map_region(ObjectId vspace, const std::string &owner, const sdf::Map &map) {
         const auto m = system_.find_mr(map.mr);
         if (!m) throw BuildError(map.where.text() + ": error: invalid memory region name '" + map.mr + "'");
         const sdf::MemoryRegion &mr = system_.memory_regions[*m];
         for (Word k = 0; k < mr.pages(); ++k) {
             try {
-                builder_.map(pds_[i].thread.vspace, map.vaddr + k * mr.page_size, mr_frames_[*m][k],
+                builder_.map(vspace, map.vaddr + k * mr.page_size, mr_frames_[*m][k],
                              capdl::Rights{.read = map.perms.read, .write = map.perms.write}, map.cached,
                              map.perms.execute);
             } catch (const capdl::BuildError &error) {
-                throw BuildError(map.where.text() + ": error: mapping memory region '" + mr.name + "' into PD '" +
-                                 pd_of(i).name + "': " + error.what());
+                throw BuildError(map.where.text() + ": error: mapping memory region '" + mr.name + "' into " + owner +
+                                 ": " + error.what());
             }
+        }
+    }
+
+    // A PD's virtual machine, as Microkit makes it: one VSpace for the guest, and for each vCPU
+    // a TCB (suspended until the PD restarts it) with its VCPU, a scheduling context and the
+    // PD's endpoint as fault endpoint (badged with the vCPU's id); the PD holds the VCPU and
+    // TCB caps (BASE_VCPU_CAP, BASE_VM_TCB_CAP + id), the monitor the TCBs (to name them).
+    void make_virtual_machine(std::size_t i) {
+        const sdf::ProtectionDomain &pd = pd_of(i);
+        const sdf::VirtualMachine &vm = *pd.virtual_machine;
+        const ObjectId vspace = builder_.vspace(vm.name + "_vspace");
+        for (const sdf::Map &map : vm.maps) map_region(vspace, "virtual machine '" + vm.name + "'", map);
+        for (std::size_t index = 0; index < vm.vcpus.size(); ++index) {
+            const sdf::Vcpu &vcpu = vm.vcpus[index];
+            const std::string name = vm.name + "_vcpu_" + std::to_string(vcpu.id);
+            const ObjectId tcb = builder_.tcb(name + "_tcb", capdl::object::TcbExtra{.ipc_buffer_addr = 0,
+                                                                                   .affinity = vcpu.cpu,
+                                                                                   .prio = static_cast<std::uint8_t>(vm.priority),
+                                                                                   .max_prio = static_cast<std::uint8_t>(vm.priority),
+                                                                                   .fpu_disabled = false,
+                                                                                   .resume = false,
+                                                                                   .domain = std::nullopt,
+                                                                                   .ip = 0,
+                                                                                   .sp = 0,
+                                                                                   .gprs = {},
+                                                                                   .master_fault_ep = std::nullopt});
+            const ObjectId cnode = builder_.cnode(name + "_cnode", pd_slot::root_bits);
+            const ObjectId vcpu_object = builder_.vcpu(name);
+            using namespace capdl::object;
+            builder_.insert(tcb, tcb_slot::cspace, cap::cnode(cnode, 0, 64 - pd_slot::root_bits));
+            builder_.insert(tcb, tcb_slot::vspace, cap::page_table(vspace));
+            builder_.insert(tcb, tcb_slot::ipc_buffer, cap::frame(builder_.frame(name + "_ipc_buffer")));
+            builder_.insert(tcb, tcb_slot::fault_ep,
+                            cap::endpoint(*pds_[i].endpoint, fault_badge | vcpu.id, capdl::Rights::all()));
+            builder_.insert(tcb, tcb_slot::sched_context,
+                            cap::sched_context(builder_.sched_context(name + "_sc", vm.period, vm.budget,
+                                                                      sc_badge_base + index)));
+            builder_.insert(tcb, tcb_slot::vcpu, cap::vcpu(vcpu_object));
+            builder_.insert(pds_[i].cnode, pd_slot::vcpu + vcpu.id, cap::vcpu(vcpu_object));
+            builder_.insert(pds_[i].cnode, pd_slot::vm_tcb + vcpu.id, cap::tcb(tcb));
+            builder_.insert(monitor_cnode_, monitor_slot::vm_tcb + static_cast<std::uint32_t>(vm_threads_++), cap::tcb(tcb));
         }
     }
 
     void connect_pd(std::size_t i) {
         const sdf::ProtectionDomain &pd = pd_of(i);
         Pd &made = pds_[i];
-        for (const sdf::Map &map : pd.maps) map_region(i, map);
+        for (const sdf::Map &map : pd.maps) map_region(made.thread.vspace, "PD '" + pd.name + "'", map);
+        if (pd.virtual_machine) make_virtual_machine(i);
         // Faults go to the parent (badged with the child's id) or to the monitor (the PD's index + 1).
         const capdl::Cap fault_ep =
             pd.parent ? cap::endpoint(*pds_[*pd.parent].endpoint, fault_badge | *pd.id, capdl::Rights::all())
@@ -432,7 +476,9 @@ private:
                                .duration = entry.duration});
         }
         if (system_.domains->end_marker) entries.push_back({.domain = 0, .kind = capdl::DomainSchedEntry::Kind::EndMarker});
-        builder_.domain_schedule(std::move(entries), system_.domains->start_index, system_.domains->index_shift);
+        // As Microkit: the kernel starts a schedule only with a start index, which is 0 unless given.
+        builder_.domain_schedule(std::move(entries), system_.domains->start_index.value_or(0),
+                                 system_.domains->index_shift);
     }
 
     // The values of PD i's symbols: the bitmasks of its channels, IRQs and I/O ports, and
@@ -477,6 +523,10 @@ private:
         for (const sdf::ProtectionDomain &child : system_.pds) {
             if (child.parent == i && child.setvar_id) setvars.emplace_back(*child.setvar_id, *child.id);
         }
+        if (pd.virtual_machine) {
+            for (const sdf::Vcpu &vcpu : pd.virtual_machine->vcpus)
+                if (vcpu.setvar_id) setvars.emplace_back(*vcpu.setvar_id, vcpu.id);
+        }
         std::vector<std::pair<std::string, Word>> values{{"microkit_irqs", irqs},
                                                          {"microkit_notifications", notifications},
                                                          {"microkit_pps", pps},
@@ -517,8 +567,19 @@ private:
         }
         image.patch("pd_names", names, names.size());
         image.patch_word("pd_names_len", system_.pds.size());
-        image.patch("vm_names", std::vector<std::uint8_t>(max_pds * sdf::pd_name_length, 0), max_pds * sdf::pd_name_length);
-        image.patch_word("vm_names_len", 0);
+        // The vCPU threads, in the order make_virtual_machine gives them monitor slots.
+        std::vector<std::uint8_t> vm_names(max_pds * sdf::pd_name_length, 0);
+        std::size_t vm_threads = 0;
+        for (const sdf::ProtectionDomain &pd : system_.pds) {
+            if (!pd.virtual_machine) continue;
+            for (std::size_t v = 0; v < pd.virtual_machine->vcpus.size(); ++v) {
+                if (vm_threads == max_pds) throw BuildError("more than " + std::to_string(max_pds) + " vCPUs in the system");
+                const std::vector<std::uint8_t> name = name_bytes(pd.virtual_machine->name, sdf::pd_name_length);
+                std::copy(name.begin(), name.end(), vm_names.begin() + static_cast<std::ptrdiff_t>(vm_threads++ * sdf::pd_name_length));
+            }
+        }
+        image.patch("vm_names", vm_names, vm_names.size());
+        image.patch_word("vm_names_len", vm_threads);
         image.patch("pd_stack_bottom_addrs", stacks, stacks.size());
         image.write(fill_path("monitor.elf"));
     }
@@ -531,6 +592,7 @@ private:
     std::vector<PatchedElf> images_;
     std::optional<PatchedElf> monitor_image_;
     ObjectId monitor_cnode_ = 0, monitor_endpoint_ = 0;
+    std::size_t vm_threads_ = 0;
     capdl::Thread monitor_{};
     std::vector<Pd> pds_;
     std::vector<std::vector<ObjectId>> mr_frames_;

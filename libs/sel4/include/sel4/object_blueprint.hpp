@@ -67,6 +67,10 @@ struct ObjectBlueprint {
         case gen::ObjectType::SchedContextObject:
             return size_bits;
 #endif
+#if CPP_SEL4_CONFIG_ARM_HYPERVISOR_SUPPORT
+        case gen::ObjectType::ARM_VCPUObject: // the hypervisor's VCPU, no frame or paging structure
+            return gen::VCPUBits;
+#endif
         default:
             return arch::size_bits_of(arch::objects, type);
         }
