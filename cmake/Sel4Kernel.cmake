@@ -47,14 +47,24 @@ foreach(check IN LISTS CPP_SEL4_KERNEL_CHECKS)
   set(option ${CMAKE_MATCH_1})
   set(key ${CMAKE_MATCH_2})
   set(expected ${CMAKE_MATCH_3})
-  string(JSON found ERROR_VARIABLE json_error GET "${CPP_SEL4_GEN_CONFIG_JSON}" ${key})
+  # libsel4's own options (LIB_SEL4_*) are in libsel4's configuration, beside the kernel's.
+  set(config_file ${SEL4_GEN_CONFIG})
+  set(config_json "${CPP_SEL4_GEN_CONFIG_JSON}")
+  if(key MATCHES "^LIB_SEL4_")
+    set(config_file ${SEL4_PREFIX}/libsel4/include/sel4/gen_config.json)
+    set(config_json "{}")
+    if(EXISTS ${config_file})
+      file(READ ${config_file} config_json)
+    endif()
+  endif()
+  string(JSON found ERROR_VARIABLE json_error GET "${config_json}" ${key})
   if(json_error)
     set(found "(absent)")
   endif()
   if(NOT found STREQUAL expected)
     message(FATAL_ERROR
       "The kernel at ${SEL4_PREFIX} does not match world ${CPP_SEL4_WORLD}: option ${option} "
-      "(${key} in ${SEL4_GEN_CONFIG}) is '${found}', expected '${expected}'.\n"
+      "(${key} in ${config_file}) is '${found}', expected '${expected}'.\n"
       "World ${CPP_SEL4_WORLD} needs a kernel built with: ${CPP_SEL4_KERNEL_OPTIONS_TEXT}")
   endif()
 endforeach()

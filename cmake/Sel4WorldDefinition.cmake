@@ -21,7 +21,7 @@ set(CPP_SEL4_MICROKIT_KERNEL_OPTIONS
 set(CPP_SEL4_MICROKIT_KERNEL_CHECKS
     KernelVerificationBuild:VERIFICATION_BUILD=OFF KernelDebugBuild:DEBUG_BUILD=ON KernelPrinting:PRINTING=ON
     KernelIsMCS:KERNEL_MCS=ON KernelRootCNodeSizeBits:ROOT_CNODE_SIZE_BITS=17
-    KernelNumDomains:NUM_DOMAINS=16
+    LibSel4UseThreadLocals:LIB_SEL4_USE_THREAD_LOCALS=OFF KernelNumDomains:NUM_DOMAINS=16
     KernelNumDomainSchedules:NUM_DOMAIN_SCHEDULES=100)
 
 # Called by worlds/<world>.cmake.

@@ -106,12 +106,13 @@ LineKind classify_line(std::string_view raw, const Options &options) {
     std::string_view line = trim_line(raw);
     if (line == options.success_line) return LineKind::success;
     if (line.starts_with(options.failure_line)) return LineKind::failure;
-    if (!options.allow_monitor_errors && line.find(monitor_error_marker) != std::string_view::npos)
+    if (!options.allow_monitor_errors && !options.allow_faults &&
+        line.find(monitor_error_marker) != std::string_view::npos)
         return LineKind::monitor_error;
     // A program that ended with a status other than 0, unless that is the success line.
     for (std::string_view exit : exit_lines)
         if (line.starts_with(exit) && line.substr(exit.size()) != "0") return LineKind::failure;
-    if (starts_with_marker(line)) return LineKind::fault;
+    if (!options.allow_faults && starts_with_marker(line)) return LineKind::fault;
     return LineKind::ordinary;
 }
 
@@ -149,6 +150,9 @@ ParseResult parse_arguments(const std::vector<std::string> &args, std::ostream &
     tool.add_flag("--allow-monitor-errors", options.allow_monitor_errors,
                   "Treat the Microkit monitor's 'MON|ERROR:' lines as ordinary output (for a test that checks "
                   "them itself) instead of failing on the first");
+    tool.add_flag("--allow-faults", options.allow_faults,
+                  "Treat fault reports (a program's abort, the kernel's and the monitor's fault lines) as ordinary "
+                  "output, for a test of the fault path that checks them itself; only the success line passes it");
 
     const auto separator = std::find(args.begin(), args.end(), "--");
     if (auto status = tool.parse_arguments({args.begin(), separator}, out, err)) return {std::nullopt, *status};

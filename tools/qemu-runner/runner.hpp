@@ -23,6 +23,9 @@ struct Options {
     // A Microkit monitor's error line (`MON|ERROR:`) is then ordinary output, for tests that
     // expect the monitor's report and check it themselves.
     bool allow_monitor_errors = false;
+    // A program's fault reports (an abort, a kernel's fault line) are then ordinary output as
+    // well, for tests of the fault path that check the report and its handling themselves.
+    bool allow_faults = false;
 };
 
 enum class Verdict { passed, program_failed, fault, exited, timed_out, start_failed };

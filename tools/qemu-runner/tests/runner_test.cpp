@@ -98,6 +98,16 @@ TEST(Classify, MicrokitMonitorErrors) {
     EXPECT_EQ(classify_line("cpp-sel4: aborted: x", o), LineKind::fault);
 }
 
+TEST(Classify, AllowedFaults) {
+    Options o;
+    o.allow_faults = true;
+    EXPECT_EQ(classify_line("cpp-sel4: aborted: uncaught exception", o), LineKind::ordinary);
+    EXPECT_EQ(classify_line("MON|ERROR: faulting PD: client", o), LineKind::ordinary);
+    // The program's own verdicts still count.
+    EXPECT_EQ(classify_line("cpp-sel4: test passed", o), LineKind::success);
+    EXPECT_EQ(classify_line("cpp-sel4: test failed: x", o), LineKind::failure);
+}
+
 namespace {
 
 struct Parsed {
@@ -144,6 +154,11 @@ TEST(Arguments, Valid) {
     Parsed allowing = parse({"--allow-monitor-errors", "--", "qemu"});
     ASSERT_TRUE(allowing.result.options) << allowing.err;
     EXPECT_TRUE(allowing.result.options->allow_monitor_errors);
+    EXPECT_FALSE(allowing.result.options->allow_faults);
+
+    Parsed faults = parse({"--allow-faults", "--", "qemu"});
+    ASSERT_TRUE(faults.result.options) << faults.err;
+    EXPECT_TRUE(faults.result.options->allow_faults);
 }
 
 TEST(Arguments, Invalid) {
