@@ -28,7 +28,8 @@ std::uint16_t machine_of(const KernelConfig &kernel) {
 // A program of two segments sharing the page 0x401000: text [0x400000, 0x401800) (R X) and
 // data [0x401800, 0x403800) (R W) of which the file holds 0x100 bytes.
 elf::File program(std::uint16_t machine) {
-    elf::File file{.name = "program", .machine = machine, .entry = 0x400100, .segments = {}, .symbols = {}};
+    elf::File file{
+        .name = "program", .machine = machine, .entry = 0x400100, .segments = {}, .symbols = {}, .symbol_sizes = {}};
     std::vector<std::uint8_t> text(0x1800), data(0x100);
     for (std::size_t i = 0; i < text.size(); ++i) text[i] = static_cast<std::uint8_t>(i * 7 + 1);
     for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(0xd0 ^ i);
