@@ -34,6 +34,19 @@ example)
     sh "$expect_lines" "$@" -- "$prefix/bin/sel4-qemu-run" --timeout 240 \
         --success "cpp-sel4: root task exited with status 0" -- cmake --build "$work" --target "$run_target"
     ;;
+microkit-example)
+    # A Microkit example as a project of its own (CMake, the package's functions), each of its
+    # run targets booted under the runner until its success line.
+    prefix=$2 source=$3 work=$4
+    shift 4
+    rm -rf "$work"
+    cmake -S "$source" -B "$work" -G Ninja --toolchain "$(toolchain "$prefix")" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    cmake --build "$work"
+    while [ $# -gt 0 ]; do
+        "$prefix/bin/sel4-qemu-run" --timeout 240 --success "$2" -- cmake --build "$work" --target "$1"
+        shift 2
+    done
+    ;;
 kernel-checks)
     prefix=$2 source=$3 work=$4 kernel=$5
     rm -rf "$work"
