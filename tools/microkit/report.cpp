@@ -34,7 +34,7 @@ std::optional<Word> paddr_of(const capdl::Object &object) {
 
 Report make_report(const sdf::SystemDescription &system, const BuiltSystem &built,
                    const capdl_tool::AddSpecReport &initializer) {
-    Report report{.initializer = initializer, .pds = built.pds, .irqs = {}, .cnodes = {}, .objects = {},
+    Report report{.initializer = initializer, .pds = built.pds, .irqs = {}, .tcbs = {}, .cnodes = {}, .objects = {},
                   .chosen_paddrs = built.chosen_paddrs};
     for (const sdf::ProtectionDomain &pd : system.pds) {
         for (const sdf::Irq &irq : pd.irqs) {
@@ -67,6 +67,22 @@ Report make_report(const sdf::SystemDescription &system, const BuiltSystem &buil
         const capdl::NamedObject &object = spec.objects[id];
         report.objects.push_back({id, std::string(capdl::object_kind_names[object.object.index()]),
                                   object_name(spec, id), paddr_of(object.object)});
+        if (const auto *tcb = std::get_if<capdl::object::Tcb>(&object.object)) {
+            static constexpr std::pair<std::uint32_t, const char *> slot_names[] = {
+                {capdl::object::tcb_slot::cspace, "cspace"},
+                {capdl::object::tcb_slot::vspace, "vspace"},
+                {capdl::object::tcb_slot::ipc_buffer, "ipc buffer"},
+                {capdl::object::tcb_slot::fault_ep, "fault endpoint"},
+                {capdl::object::tcb_slot::sched_context, "scheduling context"},
+                {capdl::object::tcb_slot::bound_notification, "bound notification"},
+                {capdl::object::tcb_slot::vcpu, "vcpu"}};
+            Report::Tcb entry{.name = object_name(spec, id), .extra = tcb->extra, .bound = {}};
+            for (const capdl::CapTableEntry &slot : tcb->slots) {
+                for (const auto &[number, what] : slot_names)
+                    if (number == slot.slot) entry.bound.emplace_back(what, object_name(spec, slot.cap.object));
+            }
+            report.tcbs.push_back(std::move(entry));
+        }
         if (const auto *cnode = std::get_if<capdl::object::CNode>(&object.object)) {
             Report::CNode entry{.name = object_name(spec, id), .slots = {}};
             for (const capdl::CapTableEntry &slot : cnode->slots) {
@@ -98,6 +114,13 @@ void write_report_text(const Report &report, std::ostream &out) {
     out << "\n# IRQ Details\n";
     for (const Report::Irq &irq : report.irqs) {
         out << "    " << irq.pd << ": id " << irq.id << ", " << irq.kind << " " << irq.number << ", " << irq.detail << "\n";
+    }
+    out << "\n# TCB Details\n";
+    for (const Report::Tcb &tcb : report.tcbs) {
+        out << "    " << tcb.name << ": ip " << elf::hex(tcb.extra.ip) << ", sp " << elf::hex(tcb.extra.sp)
+            << ", IPC buffer " << elf::hex(tcb.extra.ipc_buffer_addr) << ", priority " << unsigned(tcb.extra.prio)
+            << ", core " << tcb.extra.affinity << (tcb.extra.resume ? "" : ", suspended") << "\n";
+        for (const auto &[what, object] : tcb.bound) out << "        " << what << ": " << object << "\n";
     }
     out << "\n# CNode Details\n";
     for (const Report::CNode &cnode : report.cnodes) {
@@ -148,6 +171,19 @@ std::string report_json(const Report &report) {
     for (const Report::Irq &irq : report.irqs) {
         out["irqs"].push_back(
             {{"pd", irq.pd}, {"id", irq.id}, {"kind", irq.kind}, {"number", irq.number}, {"detail", irq.detail}});
+    }
+    out["tcbs"] = json::array();
+    for (const Report::Tcb &tcb : report.tcbs) {
+        json bound = json::object();
+        for (const auto &[what, object] : tcb.bound) bound[what] = object;
+        out["tcbs"].push_back({{"name", tcb.name},
+                               {"ip", tcb.extra.ip},
+                               {"sp", tcb.extra.sp},
+                               {"ipc_buffer", tcb.extra.ipc_buffer_addr},
+                               {"priority", tcb.extra.prio},
+                               {"core", tcb.extra.affinity},
+                               {"resumed", tcb.extra.resume},
+                               {"bound", bound}});
     }
     out["cnodes"] = json::array();
     for (const Report::CNode &cnode : report.cnodes) {

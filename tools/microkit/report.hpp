@@ -26,6 +26,11 @@ struct Report {
         Word badge;
         std::string rights;
     };
+    struct Tcb {
+        std::string name;
+        capdl::object::TcbExtra extra;
+        std::vector<std::pair<std::string, std::string>> bound; // the TCB's slots: what, object
+    };
     struct CNode {
         std::string name;
         std::vector<Slot> slots;
@@ -40,6 +45,7 @@ struct Report {
     capdl_tool::AddSpecReport initializer;
     std::vector<PdInfo> pds;
     std::vector<Irq> irqs;
+    std::vector<Tcb> tcbs;
     std::vector<CNode> cnodes;
     std::vector<Object> objects;
     std::vector<std::pair<std::string, Word>> chosen_paddrs;
