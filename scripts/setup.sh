@@ -7,7 +7,7 @@ source "$(dirname "$0")/common.sh"
 packages=(
     # building and testing cpp-sel4
     cmake ninja-build g++ g++-aarch64-linux-gnu g++-riscv64-linux-gnu libgtest-dev nlohmann-json3-dev libtinyxml2-dev
-    libcli11-dev doxygen libexpat1-dev zlib1g-dev
+    libcli11-dev doxygen libexpat1-dev zlib1g-dev time
     pkg-config libdw-dev qemu-system-x86 qemu-system-arm qemu-system-misc
     # unpacking the C libraries the targets build from Debian's source packages (musl)
     dpkg-dev
