@@ -37,6 +37,12 @@ constexpr sel4::Word worker_entry = 0x200000;
 static_assert(sizeof(uart_base) == 8 && sizeof(shared) == 8);
 static_assert(mk::ChannelSet().with(client).with(server).size() == 2);
 static_assert(mk::ChannelSet(0b101).contains(server) && !mk::ChannelSet(0b101).contains(timer));
+constexpr bool iterates_lowest_first() {
+    unsigned ids[3] = {}, count = 0;
+    for (mk::Channel channel : mk::ChannelSet(0b1000'0101)) ids[count++ % 3] = channel.id();
+    return count == 3 && ids[0] == 0 && ids[1] == 2 && ids[2] == 7;
+}
+static_assert(iterates_lowest_first());
 
 #if PD_FULL
 struct Request {

@@ -126,12 +126,11 @@ public:
         using value_type = Channel;
         using difference_type = std::ptrdiff_t;
         constexpr iterator() noexcept = default;
-        constexpr explicit iterator(Word rest) noexcept : rest_(rest) {}
-        constexpr Channel operator*() const noexcept {
-            return Channel(detail::unchecked, static_cast<unsigned>(std::countr_zero(rest_)));
-        }
+        constexpr explicit iterator(Word rest) noexcept : rest_(rest) { find(); }
+        constexpr Channel operator*() const noexcept { return Channel(detail::unchecked, index_); }
         constexpr iterator &operator++() noexcept {
             rest_ &= rest_ - 1; // clears the lowest bit
+            find();
             return *this;
         }
         constexpr iterator operator++(int) noexcept {
@@ -139,10 +138,22 @@ public:
             ++*this;
             return before;
         }
-        constexpr bool operator==(const iterator &) const noexcept = default;
+        constexpr bool operator==(const iterator &other) const noexcept { return rest_ == other.rest_; }
 
     private:
+        // The lowest bit left. Without a count-trailing-zeros instruction (riscv64 without Zbb,
+        // where std::countr_zero is a call to libgcc) it steps up from the last one, as
+        // libmicrokit's loop does: bench/microkit.sh measured the call at +0.5% a notification.
+        constexpr void find() noexcept {
+            if (rest_ == 0) return;
+#if defined(__riscv) && !defined(__riscv_zbb)
+            while (((rest_ >> index_) & 1) == 0) ++index_;
+#else
+            index_ = static_cast<unsigned>(std::countr_zero(rest_));
+#endif
+        }
         Word rest_ = 0;
+        unsigned index_ = 0;
     };
     constexpr iterator begin() const noexcept { return iterator(bits_); }
     constexpr iterator end() const noexcept { return iterator(0); }
