@@ -5,6 +5,7 @@
 #include <microkit.h>
 
 #include "counter.h"
+#include "put.h"
 
 #define SERVER 0
 #define ROUNDS 10000
@@ -13,17 +14,6 @@
 static uint64_t notify_start;
 static unsigned notify_rounds;
 
-static void put_u64(uint64_t value)
-{
-    char digits[21];
-    int n = sizeof digits - 1;
-    digits[n] = '\0';
-    do {
-        digits[--n] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
-    microkit_dbg_puts(&digits[n]);
-}
 
 /* bench-microkit: <what> <rounds> rounds <ticks> ticks at <hz> Hz */
 static void report(const char *what, uint64_t ticks)

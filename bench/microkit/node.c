@@ -3,18 +3,8 @@
 #include <microkit.h>
 
 #include "counter.h"
+#include "put.h"
 
-static void put_u64(uint64_t value)
-{
-    char digits[21];
-    int n = sizeof digits - 1;
-    digits[n] = '\0';
-    do {
-        digits[--n] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
-    microkit_dbg_puts(&digits[n]);
-}
 
 void init(void)
 {
