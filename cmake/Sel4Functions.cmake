@@ -224,7 +224,7 @@ endfunction()
 # command runs the runner (its arguments follow the wrapper's) and checks more. Without a kernel the test is reported as skipped.
 function(add_sel4_qemu_test)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;ROOT_TASK;IMAGE;TIMEOUT;SUCCESS;EXPECT_FAILURE" "QEMU_ARGS;RUNNER_ARGS;WRAPPER")
-  if(NOT arg_NAME MATCHES "^[a-z0-9-]+\\.[a-z0-9-]+$")
+  if(NOT arg_NAME MATCHES "^[a-z0-9_-]+\\.[a-z0-9_-]+$")
     message(FATAL_ERROR "On-target test name '${arg_NAME}' is not of the form <area>.<name>")
   endif()
   if(NOT arg_TIMEOUT)
