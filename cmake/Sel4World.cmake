@@ -19,7 +19,15 @@ endif()
 include(${CMAKE_CURRENT_LIST_DIR}/Sel4Kernel.cmake)
 
 # --- Host tools, built with the host compiler --------------------------------
-set(CPP_SEL4_HOST_TOOLS_DIR ${CMAKE_BINARY_DIR}/host-tools)
+# Each world builds them as a project of their own (host-tools/), unless CPP_SEL4_HOST_BUILD
+# names a build of the host preset: then the world uses that build's tools and has them built
+# there, once for all worlds (scripts/test.sh and setup.sh do this).
+set(CPP_SEL4_HOST_BUILD "" CACHE PATH "A build of the host preset whose tools this world uses (built there)")
+if(CPP_SEL4_HOST_BUILD)
+  set(CPP_SEL4_HOST_TOOLS_DIR ${CPP_SEL4_HOST_BUILD}/tools)
+else()
+  set(CPP_SEL4_HOST_TOOLS_DIR ${CMAKE_BINARY_DIR}/host-tools)
+endif()
 set(CPP_SEL4_HOST_TOOLS_TARGET host-tools)
 set(CPP_SEL4_QEMU_RUNNER ${CPP_SEL4_HOST_TOOLS_DIR}/qemu-runner/sel4-qemu-run)
 set(CPP_SEL4_IMAGE_TOOL ${CPP_SEL4_HOST_TOOLS_DIR}/image-tool/sel4-image)
@@ -35,16 +43,27 @@ set(CPP_SEL4_CAPDL_EXAMPLE_SYSTEM ${CPP_SEL4_HOST_TOOLS_DIR}/examples-capdl-gene
 set(CPP_SEL4_INSTALLED_TOOLS ${CPP_SEL4_QEMU_RUNNER} ${CPP_SEL4_IMAGE_TOOL} ${CPP_SEL4_SYMBOLIZER}
     ${CPP_SEL4_EMBED_SYMBOLS} ${CPP_SEL4_BINDGEN} ${CPP_SEL4_CAPDL_TOOL})
 set(CPP_SEL4_MICROKIT_BUILDER ${CPP_SEL4_HOST_TOOLS_DIR}/microkit/sel4-microkit)
-ExternalProject_Add(host-tools
-  SOURCE_DIR ${PROJECT_SOURCE_DIR}/tools
-  BINARY_DIR ${CPP_SEL4_HOST_TOOLS_DIR}
-  CMAKE_ARGS -DCMAKE_BUILD_TYPE=Release -DCPP_SEL4_TOOLS_TESTS=OFF
-  CMAKE_GENERATOR ${CMAKE_GENERATOR}
-  BUILD_ALWAYS ON
-  INSTALL_COMMAND ""
-  BUILD_BYPRODUCTS ${CPP_SEL4_INSTALLED_TOOLS} ${CPP_SEL4_CMATH_REFERENCE} ${CPP_SEL4_CAPDL_TEST_SYSTEMS}
-                   ${CPP_SEL4_CAPDL_EXAMPLE_SYSTEM} ${CPP_SEL4_MICROKIT_BUILDER}
-  USES_TERMINAL_BUILD ON)
+set(host_tool_files ${CPP_SEL4_INSTALLED_TOOLS} ${CPP_SEL4_CMATH_REFERENCE} ${CPP_SEL4_CAPDL_TEST_SYSTEMS}
+    ${CPP_SEL4_CAPDL_EXAMPLE_SYSTEM} ${CPP_SEL4_MICROKIT_BUILDER})
+if(CPP_SEL4_HOST_BUILD)
+  add_custom_target(host-tools
+    COMMAND ${CMAKE_COMMAND} --build ${CPP_SEL4_HOST_BUILD} --target sel4-qemu-run sel4-image sel4-symbolize
+            sel4-embed-symbols sel4-bindgen sel4-capdl cmath-reference capdl-test-systems capdl-example-system
+            sel4-microkit
+    BYPRODUCTS ${host_tool_files}
+    COMMENT "Building the host tools in ${CPP_SEL4_HOST_BUILD}"
+    USES_TERMINAL)
+else()
+  ExternalProject_Add(host-tools
+    SOURCE_DIR ${PROJECT_SOURCE_DIR}/tools
+    BINARY_DIR ${CPP_SEL4_HOST_TOOLS_DIR}
+    CMAKE_ARGS -DCMAKE_BUILD_TYPE=Release -DCPP_SEL4_TOOLS_TESTS=OFF
+    CMAKE_GENERATOR ${CMAKE_GENERATOR}
+    BUILD_ALWAYS ON
+    INSTALL_COMMAND ""
+    BUILD_BYPRODUCTS ${host_tool_files}
+    USES_TERMINAL_BUILD ON)
+endif()
 
 set(CPP_SEL4_SCRIPTS_DIR ${CMAKE_CURRENT_LIST_DIR}/scripts)
 if(CPP_SEL4_BOOT STREQUAL "loader")

@@ -73,7 +73,10 @@ constexpr Rights receive_only{.read = true}; // read only: receiving, and read-o
 
 void threads(System &s) {
     using namespace ct::threads;
-    const Thread client = s.thread("client", role_client, 0), server = s.thread("server", role_server, 0);
+    // The client runs at the higher priority: it has sent, signalled, printed and exited before
+    // the server goes on from its receive, so their output lines never interleave.
+    const Thread client = s.thread("client", role_client, 0, {.prio = 101, .max_prio = 101});
+    const Thread server = s.thread("server", role_server, 0);
     const ObjectId ep = s.builder.endpoint("endpoint"), ntfn = s.builder.notification("notification");
     s.builder.insert(client.cspace, slot_endpoint, cap::endpoint(ep, endpoint_badge, {.write = true, .grant = true}));
     s.builder.insert(client.cspace, slot_notification, cap::notification(ntfn, notification_badge, {.write = true}));
