@@ -14,6 +14,11 @@ set(exported sel4 sel4-alloc libc-musl zlib-inflate runtime-string runtime-heap 
 if(TARGET sel4-microkit-pd) # the Microkit worlds' PD runtimes (libs/microkit/cpp)
   list(APPEND exported microkit-pd-runtime microkit-pd-runtime-minimal sel4-microkit-pd sel4-microkit-pd-minimal)
 endif()
+foreach(lib log sync shared-memory queue microkit-message async block) # libs/<lib>, where built
+  if(TARGET sel4-${lib})
+    list(APPEND exported sel4-${lib})
+  endif()
+endforeach()
 foreach(target IN LISTS exported)
   string(REGEX REPLACE "^sel4-" "" name ${target}) # cpp-sel4::root-task, cpp-sel4::alloc, cpp-sel4::sel4
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${name})
