@@ -1,6 +1,7 @@
 // Static construction and destruction: the init arrays, __cxa_atexit (destructors of
 // statics, run by sel4_runtime::run_exit_handlers), and thread-safe local statics
 // (__cxa_guard_*), which replace libsupc++'s versions, whose waiting needs futexes.
+#include <sel4/runtime/abort.hpp>
 #include <sel4/runtime/ctors.hpp>
 
 #include <atomic>
@@ -8,6 +9,14 @@
 #include <cstdint>
 
 #include "handler_list.hpp"
+
+// Optional blocks: without the runtime-tls or runtime-libc library these are not linked in.
+namespace sel4_runtime {
+namespace tls {
+[[gnu::weak]] bool initialise_initial_thread() noexcept;
+}
+[[gnu::weak]] void set_console(void (*write)(const char *data, std::size_t size)) noexcept;
+} // namespace sel4_runtime
 
 extern "C" {
 extern void (*__preinit_array_start[])();
@@ -32,6 +41,14 @@ struct ExitHandler {
 HandlerList<ExitHandler, CPP_SEL4_MAX_EXIT_HANDLERS> exit_handlers;
 
 } // namespace
+
+void start_program(const char *program) noexcept {
+    if (&set_console != nullptr)
+        set_console([](const char *data, std::size_t size) { debug_write(std::string_view(data, size)); });
+    if (&tls::initialise_initial_thread != nullptr && !tls::initialise_initial_thread())
+        fatal(program, "its thread-local storage does not fit CPP_SEL4_INITIAL_TLS_SIZE");
+    run_constructors();
+}
 
 void run_constructors() noexcept {
     for (auto *f = __preinit_array_start; f != __preinit_array_end; ++f)

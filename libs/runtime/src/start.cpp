@@ -21,30 +21,15 @@ extern "C" [[gnu::weak]] char *const sel4_runtime_stack_top = default_stack + si
 // The program's entry (SEL4_ROOT_TASK_MAIN).
 extern "C" [[noreturn]] void sel4_runtime_main(const void *boot_info_frame) noexcept;
 
-// Optional blocks: without the runtime-tls or runtime-libc library these are not linked in.
-namespace sel4_runtime {
-namespace tls {
-[[gnu::weak]] bool initialise_initial_thread() noexcept;
-}
-[[gnu::weak]] void set_console(void (*write)(const char *data, std::size_t size)) noexcept;
-} // namespace sel4_runtime
-
 namespace {
 const void *the_boot_info_frame = nullptr;
 }
 
 extern "C" [[noreturn]] void sel4_runtime_start(const void *boot_info_frame) {
     the_boot_info_frame = boot_info_frame;
-    if (&sel4_runtime::set_console != nullptr) // stdout and stderr go to the kernel's debug console
-        sel4_runtime::set_console([](const char *data, std::size_t size) {
-            sel4_runtime::debug_write(std::string_view(data, size));
-        });
     // First, so that a failure from here on can stop the thread.
     sel4_runtime::set_thread_tcb(sel4::gen::CapInitThreadTCB, sel4::BootInfo(boot_info_frame).ipc_buffer());
-    if (&sel4_runtime::tls::initialise_initial_thread != nullptr &&
-        !sel4_runtime::tls::initialise_initial_thread())
-        sel4_runtime::fatal("the program's thread-local storage does not fit CPP_SEL4_INITIAL_TLS_SIZE");
-    sel4_runtime::run_constructors();
+    sel4_runtime::start_program("the root task");
     sel4_runtime_main(boot_info_frame);
 }
 

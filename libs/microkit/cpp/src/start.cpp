@@ -13,14 +13,6 @@
 // The program's part (SEL4_MICROKIT_PD).
 extern "C" [[noreturn]] void sel4_microkit_main();
 
-// Optional blocks: thread-local storage (sel4-microkit-pd only) and the C library's console.
-namespace sel4_runtime {
-namespace tls {
-[[gnu::weak]] bool initialise_initial_thread() noexcept;
-}
-[[gnu::weak]] void set_console(void (*write)(const char *data, std::size_t size)) noexcept;
-} // namespace sel4_runtime
-
 namespace {
 // A PD holds no capability to its own TCB (except in benchmark configurations), so it cannot
 // suspend itself. It stops by invoking a CPtr that resolves nowhere in Microkit's CSpace (a
@@ -32,14 +24,7 @@ constexpr sel4::CPtr unresolvable_cptr = sel4::Word{1} << 40;
 extern "C" [[noreturn]] void sel4_microkit_start() {
     // First, so that a failure from here on stops the PD.
     sel4_runtime::set_thread_tcb(unresolvable_cptr, sel4::microkit::ipc_buffer());
-    if (&sel4_runtime::set_console != nullptr) // stdout and stderr go to the kernel's debug console
-        sel4_runtime::set_console([](const char *data, std::size_t size) {
-            sel4_runtime::debug_write(std::string_view(data, size));
-        });
-    if (&sel4_runtime::tls::initialise_initial_thread != nullptr &&
-        !sel4_runtime::tls::initialise_initial_thread())
-        sel4_runtime::fatal("the PD's thread-local storage does not fit CPP_SEL4_INITIAL_TLS_SIZE");
-    sel4_runtime::run_constructors();
+    sel4_runtime::start_program("the PD"); // thread-local storage: sel4-microkit-pd only
     sel4_microkit_main();
 }
 
