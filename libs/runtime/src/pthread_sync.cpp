@@ -1,6 +1,14 @@
 // pthread mutexes, condition variables, read-write locks and once, on futex-style waiting
-// (src/wait_queue.hpp): an uncontended lock or unlock is one atomic operation; a contended
-// one blocks the thread (on seL4, on its notification) instead of spinning.
+// (src/wait_queue.hpp). The mutex, condition-variable and once algorithms are libs/sync's
+// (sel4/sync/lock_word.hpp, condition.hpp, once.hpp), on its ThreadParker over this
+// runtime's wait queue: std::mutex and sel4::sync::Mutex are one implementation. An
+// uncontended lock or unlock is one atomic operation; a contended one blocks the thread (on
+// seL4, on its notification) instead of spinning.
+#include <sel4/sync/condition.hpp>
+#include <sel4/sync/lock_word.hpp>
+#include <sel4/sync/once.hpp>
+#include <sel4/sync/thread.hpp>
+
 #include <cerrno>
 #include <climits>
 
@@ -9,9 +17,12 @@
 
 namespace {
 
+using sel4::sync::ThreadParker;
 using sel4_runtime::current_thread_id;
 using sel4_runtime::futex_wait;
 using sel4_runtime::futex_wake;
+namespace lock_word = sel4::sync::lock_word;
+namespace condition_word = sel4::sync::condition_word;
 
 std::uint32_t load(const std::uint32_t &word) { return __atomic_load_n(&word, __ATOMIC_ACQUIRE); }
 bool compare_exchange(std::uint32_t &word, std::uint32_t expected, std::uint32_t desired) {
@@ -25,19 +36,11 @@ int deadline_of(clockid_t clock, const timespec *absolute, std::uint64_t &deadli
     return sel4_runtime::steady_deadline(clock, *absolute, deadline) ? 0 : EINVAL;
 }
 
-// The lock word: 0 free, 1 held, 2 held and maybe waited for (Drepper, "Futexes are tricky").
+// The lock word (sel4::sync::lock_word), with or without a deadline.
 int acquire(std::uint32_t &state, const std::uint64_t *deadline) {
-    if (compare_exchange(state, 0, 1))
-        return 0;
-    while (__atomic_exchange_n(&state, 2, __ATOMIC_ACQUIRE) != 0)
-        if (futex_wait(&state, 2, deadline) == ETIMEDOUT)
-            return ETIMEDOUT;
-    return 0;
-}
-
-void release(std::uint32_t &state) {
-    if (__atomic_exchange_n(&state, 0, __ATOMIC_RELEASE) == 2)
-        futex_wake(&state, 1);
+    if (deadline == nullptr)
+        return lock_word::lock<ThreadParker>(state) ? 0 : ETIMEDOUT;
+    return lock_word::lock<ThreadParker>(state, sel4::sync::Deadline(*deadline)) ? 0 : ETIMEDOUT;
 }
 
 int lock_mutex(PthreadMutex *mutex, const std::uint64_t *deadline) {
@@ -64,18 +67,18 @@ int clock_lock_mutex(PthreadMutex *mutex, clockid_t clock, const timespec *absol
 }
 
 int wait_on(PthreadCond *cond, PthreadMutex *mutex, const std::uint64_t *deadline) {
-    const std::uint32_t sequence = load(cond->sequence);
+    const std::uint32_t seen = condition_word::prepare(cond->sequence);
     const std::uint32_t count = mutex->count;
     mutex->count = 0;
     if (const int error = CPP_SEL4_C_NAME(pthread_mutex_unlock)(mutex))
         return error;
-    const int waited = futex_wait(&cond->sequence, sequence, deadline);
-    // Relocked as contended: other waiters may have been woken onto the mutex with us.
-    while (__atomic_exchange_n(&mutex->state, 2, __ATOMIC_ACQUIRE) != 0)
-        futex_wait(&mutex->state, 2, nullptr);
+    const bool woken = deadline == nullptr
+                           ? condition_word::sleep<ThreadParker>(cond->sequence, seen)
+                           : condition_word::sleep<ThreadParker>(cond->sequence, seen, sel4::sync::Deadline(*deadline));
+    (void)lock_word::lock_contended<ThreadParker>(mutex->state);
     __atomic_store_n(&mutex->owner, current_thread_id(), __ATOMIC_RELAXED);
     mutex->count = count;
-    return waited == ETIMEDOUT ? ETIMEDOUT : 0;
+    return woken ? 0 : ETIMEDOUT;
 }
 
 int clock_wait_on(PthreadCond *cond, PthreadMutex *mutex, clockid_t clock, const timespec *absolute) {
@@ -148,7 +151,7 @@ int CPP_SEL4_C_NAME(pthread_mutex_trylock)(PthreadMutex *mutex) noexcept {
         ++mutex->count;
         return 0;
     }
-    if (!compare_exchange(mutex->state, 0, 1))
+    if (!lock_word::try_lock(mutex->state))
         return EBUSY;
     __atomic_store_n(&mutex->owner, self, __ATOMIC_RELAXED);
     return 0;
@@ -169,7 +172,7 @@ int CPP_SEL4_C_NAME(pthread_mutex_unlock)(PthreadMutex *mutex) noexcept {
         }
     }
     __atomic_store_n(&mutex->owner, 0, __ATOMIC_RELAXED);
-    release(mutex->state);
+    lock_word::unlock<ThreadParker>(mutex->state);
     return 0;
 }
 
@@ -190,13 +193,11 @@ int CPP_SEL4_C_NAME(pthread_cond_init)(PthreadCond *cond, const PthreadCondAttr 
 }
 int CPP_SEL4_C_NAME(pthread_cond_destroy)(PthreadCond *) noexcept { return 0; }
 int CPP_SEL4_C_NAME(pthread_cond_signal)(PthreadCond *cond) noexcept {
-    __atomic_fetch_add(&cond->sequence, 1, __ATOMIC_RELEASE);
-    futex_wake(&cond->sequence, 1);
+    condition_word::signal<ThreadParker>(cond->sequence);
     return 0;
 }
 int CPP_SEL4_C_NAME(pthread_cond_broadcast)(PthreadCond *cond) noexcept {
-    __atomic_fetch_add(&cond->sequence, 1, __ATOMIC_RELEASE);
-    futex_wake(&cond->sequence, INT_MAX);
+    condition_word::broadcast<ThreadParker>(cond->sequence);
     return 0;
 }
 int CPP_SEL4_C_NAME(pthread_cond_wait)(PthreadCond *cond, PthreadMutex *mutex) noexcept {
@@ -249,29 +250,9 @@ int CPP_SEL4_C_NAME(pthread_rwlock_unlock)(PthreadRwlock *lock) noexcept {
     return 0;
 }
 
+// If the initialiser throws, the next caller runs it again (C++ [thread.once.callonce]).
 int CPP_SEL4_C_NAME(pthread_once)(PthreadOnce *once, void (*initialiser)()) {
-    enum : std::uint32_t { not_yet = 0, running = 1, done = 2 };
-    for (;;) {
-        if (load(*once) == done)
-            return 0;
-        if (compare_exchange(*once, not_yet, running))
-            break;
-        futex_wait(once, running, nullptr);
-    }
-    // If the initialiser throws, the next caller runs it again (C++ [thread.once.callonce]).
-    struct Reset {
-        PthreadOnce *once;
-        ~Reset() {
-            if (once != nullptr) {
-                __atomic_store_n(once, not_yet, __ATOMIC_RELEASE);
-                futex_wake(once, INT_MAX);
-            }
-        }
-    } reset{once};
-    initialiser();
-    reset.once = nullptr;
-    __atomic_store_n(once, done, __ATOMIC_RELEASE);
-    futex_wake(once, INT_MAX);
+    sel4::sync::once_word::call_once<ThreadParker>(*once, initialiser);
     return 0;
 }
 

@@ -37,7 +37,7 @@ struct PthreadRwlock {
     static constexpr std::uint32_t writer_bit = 0x80000000u;
 };
 
-using PthreadOnce = std::uint32_t; // 0 not yet, 1 running, 2 done
+using PthreadOnce = std::uint32_t; // sel4::sync::once_word: 0 not yet (PTHREAD_ONCE_INIT), then running, waited, done
 
 } // namespace sel4_runtime
 
