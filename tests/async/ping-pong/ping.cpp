@@ -1,0 +1,146 @@
+// ping of async.ping-pong: sends 100,000 requests to pong through a net queue pair (active:
+// the requests, in ping's buffers; free: the buffers coming back) and checks every reply,
+// which comes through the other pair (pong's buffers). Notifies pong only when pong asked for
+// it (the queues' signalling protocol), and waits only after asking for a notification and
+// finding its queues still empty. After the last reply one more request, the final one, asks
+// pong for its counts (in its reply): then ping prints messages per notification each way,
+// counted over the 100,000, and the success line.
+#include "protocol.hpp"
+
+using namespace ping_pong;
+
+SEL4_MICROKIT_VARIABLE(requests_free_vaddr, sel4::Word)
+SEL4_MICROKIT_VARIABLE(requests_free_size, sel4::Word)
+SEL4_MICROKIT_VARIABLE(requests_active_vaddr, sel4::Word)
+SEL4_MICROKIT_VARIABLE(requests_active_size, sel4::Word)
+SEL4_MICROKIT_VARIABLE(requests_data_vaddr, sel4::Word)
+SEL4_MICROKIT_VARIABLE(requests_data_size, sel4::Word)
+SEL4_MICROKIT_VARIABLE(replies_free_vaddr, sel4::Word)
+SEL4_MICROKIT_VARIABLE(replies_free_size, sel4::Word)
+SEL4_MICROKIT_VARIABLE(replies_active_vaddr, sel4::Word)
+SEL4_MICROKIT_VARIABLE(replies_active_size, sel4::Word)
+SEL4_MICROKIT_VARIABLE(replies_data_vaddr, sel4::Word)
+SEL4_MICROKIT_VARIABLE(replies_data_size, sel4::Word)
+
+namespace {
+
+class Ping : public mk::Handler {
+public:
+    Ping()
+        : requests_(attach(region(requests_free_vaddr, requests_free_size),
+                           region(requests_active_vaddr, requests_active_size), "request")),
+          replies_(attach(region(replies_free_vaddr, replies_free_size),
+                          region(replies_active_vaddr, replies_active_size), "reply")),
+          request_data_(region(requests_data_vaddr, requests_data_size)),
+          reply_data_(region(replies_data_vaddr, replies_data_size)) {
+        // Ping owns the request buffers: all of them start in the free queue.
+        if (request_data_.size < capacity * net::buffer_size || requests_.fill_free(0, capacity) != capacity)
+            fail("the request buffers do not fit");
+        pump();
+    }
+
+    void notified(mk::ChannelSet channels) {
+        if (channels.bits() != peer.bit())
+            fail("a notification from another channel");
+        ++wakeups_;
+        if (!done_)
+            pump();
+    }
+
+private:
+    // Works until nothing is left to do, then asks for the notifications it waits for.
+    void pump() {
+        for (;;) {
+            take_replies();
+            send_requests();
+            // One notification for the whole batch, and only if pong asked for it.
+            const bool requests_for_pong = requests_.active.should_notify();
+            const bool buffers_for_pong = replies_.free.should_notify();
+            if (requests_for_pong || buffers_for_pong) {
+                peer.defer_notify();
+                ++notifications_;
+            }
+            if (received_ == messages + 1) {
+                finish();
+                return;
+            }
+            const bool no_replies = replies_.active.request_signal_if_empty();
+            const bool no_buffers = sent_ >= send_limit() || requests_.free.request_signal_if_empty();
+            if (no_replies && no_buffers)
+                return;
+        }
+    }
+
+    void send_requests() {
+        std::array<std::byte, max_length> bytes;
+        while (sent_ < send_limit()) {
+            auto buffer = requests_.free.dequeue();
+            if (!buffer)
+                return;
+            const std::uint64_t seq = sent_;
+            if (seq == messages) // the final request: the counts of the 100,000 stop here
+                notifications_counted_ = notifications_;
+            buffer->len = static_cast<std::uint16_t>(length(seq));
+            put_word<std::uint64_t>(bytes, 0, seq);
+            for (std::size_t i = 8; i < buffer->len; ++i)
+                bytes[i] = request_byte(seq, i);
+            if (!buffer_of(request_data_, *buffer, seq).copy_in(0, std::span(bytes).first(buffer->len)))
+                fail("copy_in refused", seq);
+            if (!requests_.active.enqueue(*buffer))
+                fail("the request queue is full with a buffer in hand", seq);
+            ++sent_;
+        }
+    }
+
+    void take_replies() {
+        std::array<std::byte, max_length> bytes;
+        while (auto reply = replies_.active.dequeue()) {
+            const std::uint64_t seq = received_;
+            if (reply->len != length(seq))
+                fail("a reply of the wrong length", seq);
+            if (!buffer_of(reply_data_, *reply, seq).copy_out(0, std::span(bytes).first(reply->len)))
+                fail("copy_out refused", seq);
+            if (word_at<std::uint64_t>(bytes, 0) != seq)
+                fail("a reply out of order", seq);
+            for (std::size_t i = header_bytes; i < reply->len; ++i)
+                if (bytes[i] != ~request_byte(seq, i))
+                    fail("a reply's payload is wrong", seq);
+            pong_notifications_ = word_at<std::uint32_t>(bytes, 8);
+            pong_wakeups_ = word_at<std::uint32_t>(bytes, 12);
+            ++received_;
+            // The buffer goes back to pong, its owner.
+            if (!replies_.free.enqueue({.io_or_offset = reply->io_or_offset, .len = 0, .oid = 0}))
+                fail("the reply free queue is full", seq);
+        }
+    }
+
+    // The messages: 100,000, then the final one once all their replies are in.
+    std::uint32_t send_limit() const noexcept { return received_ >= messages ? messages + 1 : messages; }
+
+    void finish() {
+        done_ = true;
+        sel4::debug::print("ping-pong: messages per notification: ping->pong ");
+        print_ratio({messages, notifications_counted_});
+        sel4::debug::print(" ({} notifications), pong->ping ", notifications_counted_);
+        print_ratio({messages, pong_notifications_});
+        sel4::debug::println(" ({} notifications); wake-ups: ping {}, pong {}", pong_notifications_, wakeups_,
+                             pong_wakeups_);
+        sel4::debug::println("ping-pong: {} requests and {} replies checked (with the final one)", sent_, received_);
+        sel4::debug::println("ping-pong: test passed");
+    }
+
+    net::QueuePair requests_; // ping -> pong: active the requests, free the request buffers back
+    net::QueuePair replies_;  // pong -> ping: active the replies, free the reply buffers back
+    sm::Region request_data_; // ping's buffers (ping writes, pong reads)
+    sm::Region reply_data_;   // pong's buffers (pong writes, ping reads)
+    std::uint32_t sent_ = 0, received_ = 0;
+    std::uint64_t notifications_ = 0, notifications_counted_ = 0, wakeups_ = 0;
+    std::uint32_t pong_notifications_ = 0, pong_wakeups_ = 0;
+    bool done_ = false;
+};
+
+Ping make_ping() { return Ping(); }
+
+} // namespace
+
+SEL4_MICROKIT_PD(make_ping)
