@@ -5,9 +5,16 @@
 // finding its queues still empty. After the last reply one more request, the final one, asks
 // pong for its counts (in its reply): then ping prints messages per notification each way,
 // counted over the 100,000, and the success line.
+//
+// The work is one task on sel4::async's executor: it waits for pong's notification with
+// `co_await executor.wait(channel bit)`; notified() wakes it and runs the executor.
 #include "protocol.hpp"
 
 using namespace ping_pong;
+
+namespace {
+sel4::async::FramePool<frame_pool_bytes> frames; // the task's frame
+} // namespace
 
 SEL4_MICROKIT_VARIABLE(requests_free_vaddr, sel4::Word)
 SEL4_MICROKIT_VARIABLE(requests_free_size, sel4::Word)
@@ -36,20 +43,24 @@ public:
         // Ping owns the request buffers: all of them start in the free queue.
         if (request_data_.size < capacity * net::buffer_size || requests_.fill_free(0, capacity) != capacity)
             fail("the request buffers do not fit");
-        pump();
+        auto task = executor_.spawn(exchange());
+        if (!task)
+            fail("the task's frame does not fit in the frame pool");
+        task_ = std::move(*task);
+        executor_.run_until_stalled();
     }
 
     void notified(mk::ChannelSet channels) {
         if (channels.bits() != peer.bit())
             fail("a notification from another channel");
         ++wakeups_;
-        if (!done_)
-            pump();
+        executor_.wake(channels.bits());
+        executor_.run_until_stalled();
     }
 
 private:
-    // Works until nothing is left to do, then asks for the notifications it waits for.
-    void pump() {
+    // Works until nothing is left to do, asks for the notifications it waits for, waits.
+    sel4::async::Task<void> exchange() {
         for (;;) {
             take_replies();
             send_requests();
@@ -60,15 +71,14 @@ private:
                 peer.defer_notify();
                 ++notifications_;
             }
-            if (received_ == messages + 1) {
-                finish();
-                return;
-            }
+            if (received_ == messages + 1)
+                break;
             const bool no_replies = replies_.active.request_signal_if_empty();
             const bool no_buffers = sent_ >= send_limit() || requests_.free.request_signal_if_empty();
             if (no_replies && no_buffers)
-                return;
+                co_await executor_.wait(peer.bit());
         }
+        finish();
     }
 
     void send_requests() {
@@ -118,13 +128,15 @@ private:
     std::uint32_t send_limit() const noexcept { return received_ >= messages ? messages + 1 : messages; }
 
     void finish() {
-        done_ = true;
         sel4::debug::print("ping-pong: messages per notification: ping->pong ");
         print_ratio({messages, notifications_counted_});
         sel4::debug::print(" ({} notifications), pong->ping ", notifications_counted_);
         print_ratio({messages, pong_notifications_});
         sel4::debug::println(" ({} notifications); wake-ups: ping {}, pong {}", pong_notifications_, wakeups_,
                              pong_wakeups_);
+        const sel4::async::FramePoolStats &pool = frames.stats();
+        sel4::debug::println("ping-pong: ping's frame pool: task frame {} bytes; at most {} bytes in {} blocks (with the executor's record)",
+                             pool.largest_frame, pool.high_water_bytes, pool.high_water_blocks);
         sel4::debug::println("ping-pong: {} requests and {} replies checked (with the final one)", sent_, received_);
         sel4::debug::println("ping-pong: test passed");
     }
@@ -136,7 +148,8 @@ private:
     std::uint32_t sent_ = 0, received_ = 0;
     std::uint64_t notifications_ = 0, notifications_counted_ = 0, wakeups_ = 0;
     std::uint32_t pong_notifications_ = 0, pong_wakeups_ = 0;
-    bool done_ = false;
+    sel4::async::Executor executor_;
+    sel4::async::JoinHandle<void> task_;
 };
 
 Ping make_ping() { return Ping(); }

@@ -3,9 +3,14 @@
 // its notification and wake-up counts so far and the payload inverted. It needs a request
 // and a free reply buffer for each answer; it waits only after asking for notifications on
 // both queues and finding one of them still empty, and notifies ping only when ping asked.
+// The work is one task on sel4::async's executor, as ping's.
 #include "protocol.hpp"
 
 using namespace ping_pong;
+
+namespace {
+sel4::async::FramePool<frame_pool_bytes> frames; // the task's frame
+} // namespace
 
 SEL4_MICROKIT_VARIABLE(requests_free_vaddr, sel4::Word)
 SEL4_MICROKIT_VARIABLE(requests_free_size, sel4::Word)
@@ -34,18 +39,23 @@ public:
         // Pong owns the reply buffers: all of them start in the free queue.
         if (reply_data_.size < capacity * net::buffer_size || replies_.fill_free(0, capacity) != capacity)
             fail("the reply buffers do not fit");
-        pump();
+        auto task = executor_.spawn(serve());
+        if (!task)
+            fail("the task's frame does not fit in the frame pool");
+        task_ = std::move(*task);
+        executor_.run_until_stalled();
     }
 
     void notified(mk::ChannelSet channels) {
         if (channels.bits() != peer.bit())
             fail("a notification from another channel");
         ++wakeups_;
-        pump();
+        executor_.wake(channels.bits());
+        executor_.run_until_stalled();
     }
 
 private:
-    void pump() {
+    sel4::async::Task<void> serve() {
         for (;;) {
             answer();
             const bool replies_for_ping = replies_.active.should_notify();
@@ -58,7 +68,7 @@ private:
             const bool no_requests = requests_.active.request_signal_if_empty();
             const bool no_buffers = replies_.free.request_signal_if_empty();
             if (no_requests || no_buffers)
-                return;
+                co_await executor_.wait(peer.bit());
         }
     }
 
@@ -102,6 +112,8 @@ private:
     sm::Region request_data_;
     sm::Region reply_data_;
     std::uint64_t answered_ = 0, notifications_ = 0, wakeups_ = 0;
+    sel4::async::Executor executor_;
+    sel4::async::JoinHandle<void> task_;
 };
 
 Pong make_pong() { return Pong(); }

@@ -5,9 +5,12 @@
 // A request (ping's buffer, in the region `requests_data`): its sequence number (8 bytes),
 // then `length(seq) - 8` bytes, byte i being request_byte(seq, i). The reply (pong's buffer,
 // in `replies_data`): the sequence number, pong's count of notifications sent and of
-// wake-ups so far (4 bytes each), then the request's bytes from 16 on, each inverted.
+// wake-ups so far (4 bytes each), then the request's bytes from 16 on, each inverted. After
+// the 100,000 one more message, the final one (sequence number 100,000), is sent only once
+// every reply is in: its reply carries pong's counts of the 100,000's notifications.
 #pragma once
 
+#include <sel4/async.hpp>
 #include <sel4/debug.hpp>
 #include <sel4/microkit.hpp>
 #include <sel4/queue/net.hpp>
@@ -30,6 +33,7 @@ inline constexpr std::uint32_t messages = 100'000; ///< Each way.
 inline constexpr std::uint32_t capacity = 64;      ///< Of each queue; also the buffers per side.
 inline constexpr std::size_t header_bytes = 16;    ///< A reply's header; a request's is 8.
 inline constexpr std::size_t max_length = 24 + 199;
+inline constexpr std::size_t frame_pool_bytes = 1024; ///< Per PD: its one task.
 
 /// The channel between the two (id 0 at both ends).
 inline constexpr mk::Channel peer(0);
