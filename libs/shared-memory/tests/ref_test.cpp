@@ -149,6 +149,26 @@ TEST(Slice, Subslice) {
     EXPECT_TRUE(sm::Slice<std::uint32_t>{}.empty());
 }
 
+TEST(Slice, Wrapping) {
+    Memory memory;
+    auto slice = memory.region().slice<std::uint32_t>(0, 8).value();
+    for (std::uint32_t i = 0; i < 8; ++i)
+        slice[i].write(i);
+    EXPECT_EQ(slice.wrapping(3).read(), 3u);
+    EXPECT_EQ(slice.wrapping(8).read(), 0u);
+    EXPECT_EQ(slice.wrapping(0xffff).read(), 7u);
+    EXPECT_EQ(slice.wrapping(0xfffffffffffffffdu).read(), 5u);
+    // Not a power of two: index & (size - 1), never past the end.
+    auto six = slice.subslice(0, 6).value();
+    for (std::size_t i = 0; i < 64; ++i)
+        EXPECT_LT(six.wrapping(i).read(), 6u) << i;
+    EXPECT_EQ(six.wrapping(7).read(), 5u); // 7 & 5
+}
+
+TEST(SliceDeathTest, WrappingAnEmptySliceTraps) {
+    EXPECT_DEATH((void)sm::Slice<std::uint32_t>{}.wrapping(0), "");
+}
+
 TEST(SliceDeathTest, IndexOutOfRangeTraps) {
     Memory memory;
     auto slice = memory.region().slice<std::uint32_t>(0, 2).value();

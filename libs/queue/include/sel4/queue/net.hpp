@@ -83,28 +83,21 @@ public:
 
     /// Consumer: asks the producer for a notification at its next enqueue
     /// (net_request_signal_*: consumer_signalled = 0).
-    void request_signal() const noexcept {
-        detail::store_release<&QueueHeader::consumer_signalled>(header(), std::uint32_t{0});
-        detail::store_load_fence(); // the request before the re-check of the tail
-    }
+    void request_signal() const noexcept { request_signal(header()); }
 
     /// Withdraws the request, or marks it served (net_cancel_signal_*: consumer_signalled = 1).
-    void cancel_signal() const noexcept {
-        detail::store_release<&QueueHeader::consumer_signalled>(header(), std::uint32_t{1});
-    }
+    void cancel_signal() const noexcept { cancel_signal(header()); }
 
     /// Producer: whether the consumer asked for a notification (net_require_signal_*).
-    bool signal_requested() const noexcept {
-        detail::store_load_fence(); // the tail's store before the flag's load
-        return detail::load_acquire<&QueueHeader::consumer_signalled>(header()) == 0;
-    }
+    bool signal_requested() const noexcept { return signal_requested(header()); }
 
     /// Producer, after a batch of enqueues: whether to notify the consumer. When it asked,
     /// the request is taken (cancel_signal()) and true returned, so it is notified once.
     bool should_notify() const noexcept {
-        if (!signal_requested())
+        const Header shared = header(); // one copy of the handle's field (see Ring)
+        if (!signal_requested(shared))
             return false;
-        cancel_signal();
+        cancel_signal(shared);
         return true;
     }
 
@@ -112,15 +105,30 @@ public:
     /// when it is still empty (wait for the notification); false when entries arrived in the
     /// meantime: the request is withdrawn, dequeue them and call again.
     bool request_signal_if_empty() const noexcept {
-        request_signal();
-        if (empty())
+        const Header shared = header();
+        request_signal(shared);
+        if (detail::load_acquire<&QueueHeader::tail>(shared) == detail::load_own<&QueueHeader::head>(shared))
             return true;
-        cancel_signal();
+        cancel_signal(shared);
         return false;
     }
 
 private:
+    using Header = shared_memory::Ref<QueueHeader>;
+
     explicit Queue(const Base &ring) noexcept : Base(ring) {}
+
+    static void request_signal(const Header &shared) noexcept {
+        detail::store_release<&QueueHeader::consumer_signalled>(shared, std::uint32_t{0});
+        detail::store_load_fence(); // the request before the re-check of the tail
+    }
+    static void cancel_signal(const Header &shared) noexcept {
+        detail::store_release<&QueueHeader::consumer_signalled>(shared, std::uint32_t{1});
+    }
+    static bool signal_requested(const Header &shared) noexcept {
+        detail::store_load_fence(); // the tail's store before the flag's load
+        return detail::load_acquire<&QueueHeader::consumer_signalled>(shared) == 0;
+    }
 };
 
 /// The two queues between the same two components, as sDDF's net_queue_handle_t: `active`

@@ -66,10 +66,9 @@ template <auto Member, class Ref, class Value> void store_release(const Ref &ref
     }
 }
 
-/// A word only this side writes (its own index): no ordering needed.
-template <auto Member, class Ref> auto load_own(const Ref &ref) noexcept {
-    return ref.template load<Member>(std::memory_order_relaxed);
-}
+/// A word only this side writes (its own index): a volatile read, no ordering needed (the
+/// peer only reads it, so the read races with nothing).
+template <auto Member, class Ref> auto load_own(const Ref &ref) noexcept { return ref.template read<Member>(); }
 
 /// Orders an earlier store before a later load of another word (the signalling handshake).
 inline void store_load_fence() noexcept {

@@ -54,7 +54,7 @@ public:
     }
 
     /// The number of slots.
-    std::uint32_t capacity() const noexcept { return mask_ + 1; }
+    std::uint32_t capacity() const noexcept { return static_cast<std::uint32_t>(slots_.size()); }
 
     /// The number of entries in the queue: tail - head, modulo the index range. (sDDF 0.7's
     /// full check compares the int-promoted 16-bit difference, which is negative once the
@@ -69,25 +69,32 @@ public:
     /// Whether every slot is taken (or the peer's index claims more: never enqueue then).
     bool full() const noexcept { return length() >= capacity(); }
 
+    // The handle's fields are copied before the first access to shared memory: GCC reloads
+    // anything in memory after a volatile store, the handle included.
+
     /// Producer: appends `entry`; false when the queue is full.
     [[nodiscard]] bool enqueue(const Entry &entry) const noexcept {
-        const Index tail = load_own<Tail>(header_);
-        const Index head = load_acquire<Head>(header_); // the consumer is done with the slot
-        if (static_cast<Index>(tail - head) >= capacity())
+        const shared_memory::Ref<Header> header = header_;
+        const shared_memory::Slice<Entry> slots = slots_;
+        const Index tail = load_own<Tail>(header);
+        const Index head = load_acquire<Head>(header); // the consumer is done with the slot
+        if (static_cast<Index>(tail - head) >= slots.size())
             return false;
-        slots_[tail & mask_].write(entry);
-        store_release<Tail>(header_, static_cast<Index>(tail + 1)); // the slot before the index
+        slots.wrapping(tail).write(entry); // slot tail % capacity
+        store_release<Tail>(header, static_cast<Index>(tail + 1)); // the slot before the index
         return true;
     }
 
     /// Consumer: takes the oldest entry; nothing when the queue is empty.
     [[nodiscard]] std::optional<Entry> dequeue() const noexcept {
-        const Index head = load_own<Head>(header_);
-        const Index tail = load_acquire<Tail>(header_); // the slot's contents with the index
+        const shared_memory::Ref<Header> header = header_;
+        const shared_memory::Slice<Entry> slots = slots_;
+        const Index head = load_own<Head>(header);
+        const Index tail = load_acquire<Tail>(header); // the slot's contents with the index
         if (tail == head)
             return std::nullopt;
-        const Entry entry = slots_[head & mask_].read();
-        store_release<Head>(header_, static_cast<Index>(head + 1)); // the read before the release
+        const Entry entry = slots.wrapping(head).read();
+        store_release<Head>(header, static_cast<Index>(head + 1)); // the read before the release
         return entry;
     }
 
@@ -105,7 +112,7 @@ protected:
         auto slots = region.slice<Entry>(sizeof(Header), capacity);
         if (!slots)
             return std::unexpected(to_queue_error(slots.error()));
-        return Ring(*header, *slots, capacity - 1);
+        return Ring(*header, *slots);
     }
 
     /// The shared header (for the signal flag and the plug).
@@ -116,12 +123,11 @@ private:
         return error == shared_memory::Error::misaligned ? Error::region_misaligned : Error::region_too_small;
     }
 
-    Ring(shared_memory::Ref<Header> header, shared_memory::Slice<Entry> slots, std::uint32_t mask) noexcept
-        : header_(header), slots_(slots), mask_(mask) {}
+    Ring(shared_memory::Ref<Header> header, shared_memory::Slice<Entry> slots) noexcept
+        : header_(header), slots_(slots) {}
 
     shared_memory::Ref<Header> header_;
-    shared_memory::Slice<Entry> slots_;
-    std::uint32_t mask_; // capacity - 1, in private memory
+    shared_memory::Slice<Entry> slots_; // its size is the capacity, in private memory
 };
 
 } // namespace sel4::queue::detail

@@ -36,6 +36,15 @@ public:
         return Ref<T>(first_ + index);
     }
 
+    /// Element `index & (size() - 1)`: for a ring, `index % size()` when the size is a power
+    /// of two. In bounds for every index (the mask is below the size), so only an empty slice
+    /// is refused, with a trap. No division, no comparison with the index.
+    Ref<T> wrapping(std::size_t index) const noexcept {
+        if (size_ == 0) [[unlikely]]
+            __builtin_trap();
+        return Ref<T>(first_ + (index & (size_ - 1)));
+    }
+
     /// The `count` elements from element `first`, or Error::out_of_bounds.
     Result<Slice> subslice(std::size_t first, std::size_t count) const noexcept {
         if (first > size_ || count > size_ - first)
