@@ -18,6 +18,8 @@ enum class Error : std::uint8_t {
     too_large,        ///< The request is larger than the transport can carry in one piece.
     unsupported_block_size, ///< The device's block size is larger than the cache's (or reader's) slots.
     busy,                   ///< The object serves one operation at a time and is serving another.
+    pool_exhausted,         ///< A coroutine frame did not fit in the PD's frame pool.
+    bad_config,             ///< The queues or the data region do not fit the device's request slots.
     // What a device answered (sDDF's blk_resp_status_t).
     device_unspecified, ///< The device failed with an unspecified error.
     invalid_parameter,  ///< The device refused the request's parameters.
@@ -48,6 +50,10 @@ constexpr const char *describe(Error error) noexcept {
         return "the device's block size is larger than the buffers made for it";
     case Error::busy:
         return "the object is serving another operation";
+    case Error::pool_exhausted:
+        return "a coroutine frame did not fit in the frame pool";
+    case Error::bad_config:
+        return "the queues or the data region do not fit the device's request slots";
     case Error::device_unspecified:
         return "the device failed (unspecified error)";
     case Error::invalid_parameter:
