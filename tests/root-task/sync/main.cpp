@@ -2,10 +2,13 @@
 // world) contend on sel4::sync::Mutex, Semaphore, ConditionVariable and call_once (the
 // runtime's wait queue: each thread blocks on its own notification), and on the
 // notification-only NotificationMutex and NotificationSemaphore (one notification each, from
-// the runtime's allocator); every count is checked.
+// the runtime's allocator); every count is checked. Then the threads log lines at once
+// through sel4::log, whose line lock is libs/sync's mutex: check-lines.sh requires each line
+// whole.
 #include "../check.hpp"
 
 #include <sel4/runtime/root_task.hpp>
+#include <sel4/log.hpp>
 #include <sel4/runtime/threads.hpp>
 #include <sel4/sync.hpp>
 
@@ -18,7 +21,8 @@
 namespace {
 
 constexpr int thread_count = 6;
-constexpr int rounds = 3000;
+constexpr int rounds = 1000;
+constexpr int log_lines = 20; // per thread (check-lines.sh counts thread_count * log_lines)
 
 template <class Body> void on_threads(Body body) {
     std::vector<std::thread> threads;
@@ -159,6 +163,14 @@ int root_main(const sel4::BootInfo &boot_info) {
         sel4::debug::println("sync: NotificationMutex and NotificationSemaphore: excluded, at most {} of 2, hand-over "
                              "complete",
                              most);
+    }
+    {
+        // Lines from every thread at once: each must come out whole (check-lines.sh).
+        sel4::log::set_name("sync");
+        on_threads([](int id) {
+            for (int line = 0; line < log_lines; ++line)
+                sel4::log::info("thread {} line {} abcdefghijklmnopqrstuvwxyz", id, line);
+        });
     }
     sel4::debug::println("sync: threads on core 0: {}, on core 1: {}", cores_seen[0].load(), cores_seen[1].load());
     if (boot_info.num_nodes() > 1)

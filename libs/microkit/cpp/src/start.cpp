@@ -1,7 +1,9 @@
 // The PD's start: from _start (arch/<arch>/pd_start.S), on the tool's stack or the PD's own,
 // with no arguments: the IPC buffer is at its fixed address.
 #include <sel4/microkit/abi.hpp>
+#include <sel4/microkit/channel.hpp>
 
+#include <sel4/log/sink.hpp>
 #include <sel4/runtime/abort.hpp>
 #include <sel4/runtime/ctors.hpp>
 
@@ -27,6 +29,11 @@ extern "C" [[noreturn]] void sel4_microkit_start() {
     sel4_runtime::start_program("the PD"); // thread-local storage: sel4-microkit-pd only
     sel4_microkit_main();
 }
+
+// The name in front of the PD's log lines (sel4/log): the PD's own, from the system
+// description. This replaces the log library's weak default (an empty name); it is here, in
+// the object every PD links, so that it is always the one linked.
+std::string_view sel4::log::default_name() noexcept { return sel4::microkit::pd_name(); }
 
 namespace sel4_runtime {
 void wait_a_moment() noexcept { sel4::sys::yield(); }

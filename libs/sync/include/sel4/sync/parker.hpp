@@ -60,16 +60,21 @@ concept TimedParker = Parker<P> && requires(const std::uint32_t *word, std::uint
     { P::wait_until(word, expected, deadline) } noexcept -> std::same_as<bool>;
 };
 
-/// A parker that has no object to block on: wait() gives up the processor (through `Yield`,
-/// seL4's yield on the device) and returns, wake() does nothing. A waiter therefore spins,
-/// yielding; it makes progress only when the holder runs, so every thread that takes a
-/// primitive on it must have the same priority or another core. For short critical sections
-/// in programs that have no thread library (the log's line lock, sel4/log).
-template <void (*Yield)() noexcept> struct YieldingParker {
-    /// Yields once if `*word` is still `expected`.
+/// A parker that has no object to block on: wait() looks at the word for a while without
+/// entering the kernel, then gives up the processor (through `Yield`, seL4's yield on the
+/// device) and returns; wake() does nothing. A waiter therefore spins, yielding now and then;
+/// it makes progress only when the holder runs, so every thread that takes a primitive on it
+/// must have the same priority or another core. For short critical sections in programs that
+/// have no thread library (the log's line lock, sel4/log). The look before the yield keeps a
+/// waiter on another core out of the kernel, whose lock every core's system calls take
+/// (the holder's among them).
+template <void (*Yield)() noexcept, int Spins = 256> struct YieldingParker {
+    /// Returns once `*word` is no longer `expected`, or after `Spins` looks and a yield.
     static void wait(const std::uint32_t *word, std::uint32_t expected) noexcept {
-        if (__atomic_load_n(word, __ATOMIC_RELAXED) == expected)
-            Yield();
+        for (int spin = 0; spin < Spins; ++spin)
+            if (__atomic_load_n(word, __ATOMIC_RELAXED) != expected)
+                return;
+        Yield();
     }
     /// Nothing: the waiters look again by themselves.
     static void wake(const std::uint32_t *, int) noexcept {}
