@@ -40,6 +40,11 @@ struct BufferDescriptor {
     /// The owner region's id, used with a vswitch only; clients set 0. The low 6 bits of
     /// byte 10, as GCC places sDDF's `uint8_t oid : 6` on a little-endian target.
     std::uint8_t oid : 6 = 0;
+    /// sDDF's padding, named so that it is zero: a descriptor is then 16 defined bytes, which
+    /// the compiler builds in registers (an undefined padding byte beside `oid` made GCC
+    /// assemble the second word on the stack). The C side never reads it.
+    std::uint8_t reserved_bits : 2 = 0;
+    std::uint8_t reserved[5] = {}; ///< sDDF's padding (bytes 11..15), zero.
 };
 static_assert(sizeof(BufferDescriptor) == 16 && alignof(BufferDescriptor) == 8); // sizeof(net_buff_desc_t)
 static_assert(offsetof(BufferDescriptor, io_or_offset) == 0 && offsetof(BufferDescriptor, len) == 8);

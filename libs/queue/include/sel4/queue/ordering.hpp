@@ -9,7 +9,8 @@
 ///   on the same core and interleave only at kernel entries (a notification, a preemption),
 ///   and a core sees its own loads and stores in program order. Only the compiler must keep
 ///   the slot's accesses on their side of the index's: a relaxed atomic access (one plain load
-///   or store, never torn, merged or repeated) and a signal fence, which costs no instruction.
+///   or store, never torn, merged or repeated; GCC 12 makes a 32-bit store on riscv64 an
+///   amoswap) and a signal fence, which costs no instruction.
 /// - SEL4_QUEUE_SMP 1 (host threads; a kernel of more than one core): the peer may see the
 ///   stores out of order. The tail's store is a release and its load an acquire (the slot's
 ///   contents are visible before its index); the head's store is a release and its load an
@@ -66,9 +67,10 @@ template <auto Member, class Ref, class Value> void store_release(const Ref &ref
     }
 }
 
-/// A word only this side writes (its own index): a volatile read, no ordering needed (the
-/// peer only reads it, so the read races with nothing).
-template <auto Member, class Ref> auto load_own(const Ref &ref) noexcept { return ref.template read<Member>(); }
+/// A word only this side writes (its own index): no ordering needed.
+template <auto Member, class Ref> auto load_own(const Ref &ref) noexcept {
+    return ref.template load<Member>(std::memory_order_relaxed);
+}
 
 /// Orders an earlier store before a later load of another word (the signalling handshake).
 inline void store_load_fence() noexcept {
