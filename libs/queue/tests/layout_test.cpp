@@ -93,6 +93,15 @@ TEST(Layout, DescriptorBytes) {
         EXPECT_EQ(bytes[i], i + 1) << "byte " << i;
 }
 
+// sDDF's padding is named and zero here: every byte of a descriptor is defined.
+TEST(Layout, DescriptorPaddingIsZero) {
+    const net::BufferDescriptor descriptor{.io_or_offset = ~std::uint64_t{0}, .len = 0xffff, .oid = 0x3f};
+    const auto bytes = std::bit_cast<std::array<std::uint8_t, 16>>(descriptor);
+    EXPECT_EQ(bytes[10], 0x3f); // reserved_bits, the top two, are 0
+    for (std::size_t i = 11; i < 16; ++i)
+        EXPECT_EQ(bytes[i], 0) << "byte " << i;
+}
+
 TEST(Layout, RequestBytes) {
     const blk::Request request{.code = blk::RequestCode::flush, .io_or_offset = 0x1000, .block_number = 0x2a,
                                .count = 3, .id = 0x01020304};
