@@ -90,7 +90,9 @@ private:
         }
     }
 
-    async::Task<Result<void>> bounce_read(std::uint64_t block, std::size_t offset, std::span<std::byte> buffer) {
+    async::Task<Result<void>> bounce_read(std::uint64_t block, std::size_t offset, std::span<std::byte> buffer)
+        requires(!partial)
+    {
         const std::size_t block_size = device_.block_size();
         if (block_size > MaxBlockBytes)
             co_return std::unexpected(Error::unsupported_block_size);
