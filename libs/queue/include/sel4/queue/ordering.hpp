@@ -33,8 +33,10 @@
 #if !defined(SEL4_QUEUE_SMP)
 #if __has_include(<sel4/config.hpp>)
 #include <sel4/config.hpp>
+/// 1 when the queues need the barriers of a multicore kernel (see the file's comment).
 #define SEL4_QUEUE_SMP (CPP_SEL4_CONFIG_MAX_NUM_NODES > 1)
 #else
+/// 1 when the queues need the barriers of a multicore kernel (see the file's comment).
 #define SEL4_QUEUE_SMP 1
 #endif
 #endif
