@@ -7,3 +7,5 @@
 #include <sel4/async/executor.hpp>
 #include <sel4/async/frame_pool.hpp>
 #include <sel4/async/task.hpp>
+#include <sel4/async/timers.hpp>
+#include <sel4/async/when.hpp>

@@ -61,6 +61,14 @@ public:
     /// A node of `executor` inside `parent` (null for a spawned task).
     TaskNode(Executor *executor, TaskNode *parent, Hook on_complete, Hook on_cancel) noexcept
         : executor_(executor), parent_(parent), on_complete_(on_complete), on_cancel_(on_cancel) {}
+    /// A node that attach() places later (a child of an awaiter, before it is awaited).
+    TaskNode(Hook on_complete, Hook on_cancel) noexcept : TaskNode(nullptr, nullptr, on_complete, on_cancel) {}
+
+    /// Makes the node one of `executor`, running inside `parent`.
+    void attach(Executor &executor, TaskNode *parent) noexcept {
+        executor_ = &executor;
+        parent_ = parent;
+    }
 
     /// The node that is running now (the run loop sets it), or null outside of tasks.
     static TaskNode *current() noexcept { return current_; }
