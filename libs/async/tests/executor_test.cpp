@@ -400,6 +400,25 @@ TEST_F(Async, AwaitingAnEmptyTaskOtherwiseAborts) {
         "sel4::async: co_await of an empty Task");
 }
 
+TEST_F(Async, AnExceptionThatEscapesATaskAborts) {
+    EXPECT_DEATH(
+        {
+            auto handle = executor.spawn([]() -> Task<int> {
+                throw 1;
+                co_return 0;
+            }());
+            executor.run_until_stalled();
+        },
+        "sel4::async: an exception escaped a Task");
+}
+
+TEST_F(Async, AWaitOnNoBitsCompletesAtOnce) {
+    std::vector<sel4::Word> got;
+    auto handle = executor.spawn(badge_waiter(executor, 0, got, 1));
+    EXPECT_EQ(executor.run_until_stalled(), 1u);
+    EXPECT_EQ(got, (std::vector<sel4::Word>{0}));
+}
+
 TEST_F(Async, SpawnOfAnEmptyTaskIsAnError) {
     auto handle = executor.spawn(Task<int>());
     ASSERT_FALSE(handle);

@@ -96,9 +96,13 @@ public:
     virtual void cancel_timeout() noexcept {}
 
 protected:
+    /// For the implementations.
     Clock() noexcept = default;
+    /// Copyable as the implementation is.
     Clock(const Clock &) = default;
+    /// Copyable as the implementation is.
     Clock &operator=(const Clock &) = default;
+    /// Not deleted through a Clock pointer: no virtual destructor needed.
     ~Clock() = default;
 };
 
