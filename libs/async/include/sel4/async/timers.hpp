@@ -265,10 +265,13 @@ public:
         return Deadline<T>(*this, std::move(task), at);
     }
     /// `task` against a timer at `at`, as a Task of its own (one frame more than deadline()).
+    /// When that frame does not fit, the Task is empty, and awaiting it aborts (TimedOut
+    /// cannot carry Error::pool_exhausted): where the pool may run out, await deadline().
     template <class T> Task<std::expected<T, TimedOut>> timeout_at(Task<T> task, Instant at) noexcept {
         co_return co_await deadline(std::move(task), at);
     }
-    /// `task` against a timer `duration` from now, as a Task of its own.
+    /// `task` against a timer `duration` from now (the call), as a Task of its own (see
+    /// timeout_at()).
     template <class T> Task<std::expected<T, TimedOut>> timeout(Task<T> task, Duration duration) noexcept {
         return timeout_at(std::move(task), now() + duration);
     }
