@@ -17,6 +17,12 @@ template class ByteReader<QueueBlockDevice<16>>;
 template class SequentialReader<Partition<BlockCache<QueueBlockDevice<16>, 32>>>;
 template class SequentialReader<RamBlockDevice, 512>;
 
+static_assert(BlockDevice<QueueBlockDevice<16>>);
+static_assert(BlockDevice<RamBlockDevice>);
+static_assert(PartialReadDevice<BlockCache<QueueBlockDevice<16>, 32>>);
+static_assert(PartialReadDevice<Partition<BlockCache<QueueBlockDevice<16>, 32>>>);
+static_assert(BlockDevice<Partition<QueueBlockDevice<16>>> && !PartialReadDevice<Partition<QueueBlockDevice<16>>>);
+
 namespace check {
 
 async::Task<Result<void>> client(BlockCache<QueueBlockDevice<16>, 32> &cache) {

@@ -10,7 +10,9 @@
 /// `Result<void>`: Error::not_whole_blocks when the size is not a multiple of the block
 /// size, Error::out_of_range when the blocks reach past the end, or what the device answered.
 /// An empty buffer is a valid request of no blocks (at any `first` up to block_count()).
-/// The buffer must stay alive until the task has finished.
+/// The buffer must stay alive until the task has finished. A task destroyed before it
+/// finished (cancelled: see sel4::async) leaves the buffer alone from then on: the cache
+/// lends its entries to the device as buffers and reuses them after a cancellation.
 #pragma once
 
 #include <sel4/block/error.hpp>
