@@ -16,46 +16,15 @@ namespace {
 sel4::async::FramePool<frame_pool_bytes> frames; // the task's frame
 } // namespace
 
-SEL4_MICROKIT_VARIABLE(requests_free_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_free_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_active_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_active_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_data_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(replies_free_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(replies_free_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(replies_active_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(replies_active_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(replies_data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(replies_data_size, sel4::Word)
-
 namespace {
 
-class Ping : public mk::Handler {
+class Ping : public Side {
 public:
-    Ping()
-        : requests_(attach(region(requests_free_vaddr, requests_free_size),
-                           region(requests_active_vaddr, requests_active_size), "request")),
-          replies_(attach(region(replies_free_vaddr, replies_free_size),
-                          region(replies_active_vaddr, replies_active_size), "reply")),
-          request_data_(region(requests_data_vaddr, requests_data_size)),
-          reply_data_(region(replies_data_vaddr, replies_data_size)) {
+    Ping() {
         // Ping owns the request buffers: all of them start in the free queue.
         if (request_data_.size < capacity * net::buffer_size || requests_.fill_free(0, capacity) != capacity)
             fail("the request buffers do not fit");
-        auto task = executor_.spawn(exchange());
-        if (!task)
-            fail("the task's frame does not fit in the frame pool");
-        task_ = std::move(*task);
-        executor_.run_until_stalled();
-    }
-
-    void notified(mk::ChannelSet channels) {
-        if (channels.bits() != peer.bit())
-            fail("a notification from another channel");
-        ++wakeups_;
-        executor_.wake(channels.bits());
-        executor_.run_until_stalled();
+        start(exchange());
     }
 
 private:
@@ -141,15 +110,9 @@ private:
         sel4::debug::println("ping-pong: test passed");
     }
 
-    net::QueuePair requests_; // ping -> pong: active the requests, free the request buffers back
-    net::QueuePair replies_;  // pong -> ping: active the replies, free the reply buffers back
-    sm::Region request_data_; // ping's buffers (ping writes, pong reads)
-    sm::Region reply_data_;   // pong's buffers (pong writes, ping reads)
     std::uint32_t sent_ = 0, received_ = 0;
-    std::uint64_t notifications_ = 0, notifications_counted_ = 0, wakeups_ = 0;
+    std::uint64_t notifications_counted_ = 0;
     std::uint32_t pong_notifications_ = 0, pong_wakeups_ = 0;
-    sel4::async::Executor executor_;
-    sel4::async::JoinHandle<void> task_;
 };
 
 Ping make_ping() { return Ping(); }

@@ -12,46 +12,15 @@ namespace {
 sel4::async::FramePool<frame_pool_bytes> frames; // the task's frame
 } // namespace
 
-SEL4_MICROKIT_VARIABLE(requests_free_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_free_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_active_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_active_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_data_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(replies_free_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(replies_free_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(replies_active_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(replies_active_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(replies_data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(replies_data_size, sel4::Word)
-
 namespace {
 
-class Pong : public mk::Handler {
+class Pong : public Side {
 public:
-    Pong()
-        : requests_(attach(region(requests_free_vaddr, requests_free_size),
-                           region(requests_active_vaddr, requests_active_size), "request")),
-          replies_(attach(region(replies_free_vaddr, replies_free_size),
-                          region(replies_active_vaddr, replies_active_size), "reply")),
-          request_data_(region(requests_data_vaddr, requests_data_size)),
-          reply_data_(region(replies_data_vaddr, replies_data_size)) {
+    Pong() {
         // Pong owns the reply buffers: all of them start in the free queue.
         if (reply_data_.size < capacity * net::buffer_size || replies_.fill_free(0, capacity) != capacity)
             fail("the reply buffers do not fit");
-        auto task = executor_.spawn(serve());
-        if (!task)
-            fail("the task's frame does not fit in the frame pool");
-        task_ = std::move(*task);
-        executor_.run_until_stalled();
-    }
-
-    void notified(mk::ChannelSet channels) {
-        if (channels.bits() != peer.bit())
-            fail("a notification from another channel");
-        ++wakeups_;
-        executor_.wake(channels.bits());
-        executor_.run_until_stalled();
+        start(serve());
     }
 
 private:
@@ -107,13 +76,7 @@ private:
         }
     }
 
-    net::QueuePair requests_;
-    net::QueuePair replies_;
-    sm::Region request_data_;
-    sm::Region reply_data_;
-    std::uint64_t answered_ = 0, notifications_ = 0, wakeups_ = 0;
-    sel4::async::Executor executor_;
-    sel4::async::JoinHandle<void> task_;
+    std::uint64_t answered_ = 0;
 };
 
 Pong make_pong() { return Pong(); }

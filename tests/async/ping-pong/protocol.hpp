@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <utility>
 
 namespace ping_pong {
 
@@ -85,6 +86,65 @@ template <class T> T word_at(std::span<const std::byte> bytes, std::size_t offse
 template <class T> void put_word(std::span<std::byte> bytes, std::size_t offset, T value) noexcept {
     std::memcpy(bytes.data() + offset, &value, sizeof value);
 }
+
+} // namespace ping_pong
+
+// The regions of the two queue pairs and data regions (setvar_vaddr, setvar_size): each PD's
+// one source file includes this.
+SEL4_MICROKIT_VARIABLE(requests_free_vaddr, sel4::Word)
+SEL4_MICROKIT_VARIABLE(requests_free_size, sel4::Word)
+SEL4_MICROKIT_VARIABLE(requests_active_vaddr, sel4::Word)
+SEL4_MICROKIT_VARIABLE(requests_active_size, sel4::Word)
+SEL4_MICROKIT_VARIABLE(requests_data_vaddr, sel4::Word)
+SEL4_MICROKIT_VARIABLE(requests_data_size, sel4::Word)
+SEL4_MICROKIT_VARIABLE(replies_free_vaddr, sel4::Word)
+SEL4_MICROKIT_VARIABLE(replies_free_size, sel4::Word)
+SEL4_MICROKIT_VARIABLE(replies_active_vaddr, sel4::Word)
+SEL4_MICROKIT_VARIABLE(replies_active_size, sel4::Word)
+SEL4_MICROKIT_VARIABLE(replies_data_vaddr, sel4::Word)
+SEL4_MICROKIT_VARIABLE(replies_data_size, sel4::Word)
+
+namespace ping_pong {
+
+/// What ping and pong both are: the two queue pairs and data regions, attached from the
+/// setvars, and an executor running the side's one task, woken by the peer's notifications.
+class Side : public mk::Handler {
+public:
+    /// The peer's notification: wakes the task and runs it until it waits again.
+    void notified(mk::ChannelSet channels) {
+        if (channels.bits() != peer.bit())
+            fail("a notification from another channel");
+        ++wakeups_;
+        executor_.wake(channels.bits());
+        executor_.run_until_stalled();
+    }
+
+protected:
+    Side()
+        : requests_(attach(region(requests_free_vaddr, requests_free_size),
+                           region(requests_active_vaddr, requests_active_size), "request")),
+          replies_(attach(region(replies_free_vaddr, replies_free_size),
+                          region(replies_active_vaddr, replies_active_size), "reply")),
+          request_data_(region(requests_data_vaddr, requests_data_size)),
+          reply_data_(region(replies_data_vaddr, replies_data_size)) {}
+
+    /// Spawns the side's task and runs it until it first waits.
+    void start(sel4::async::Task<void> work) {
+        auto task = executor_.spawn(std::move(work));
+        if (!task)
+            fail("the task's frame does not fit in the frame pool");
+        task_ = std::move(*task);
+        executor_.run_until_stalled();
+    }
+
+    net::QueuePair requests_; ///< ping -> pong: active the requests, free the request buffers back
+    net::QueuePair replies_;  ///< pong -> ping: active the replies, free the reply buffers back
+    sm::Region request_data_; ///< ping's buffers (ping writes, pong reads)
+    sm::Region reply_data_;   ///< pong's buffers (pong writes, ping reads)
+    std::uint64_t notifications_ = 0, wakeups_ = 0; ///< Sent to the peer; wake-ups by it.
+    sel4::async::Executor executor_;
+    sel4::async::JoinHandle<void> task_;
+};
 
 /// `whole / parts` with two decimals, for the benchmark's line.
 struct Ratio {
