@@ -1,7 +1,8 @@
 // sel4-qemu-run: runs one on-target test in an emulator and reports its outcome.
 //
 //   sel4-qemu-run [--timeout S] [--success LINE] [--failure PREFIX] [--pid-file F] [--allow-monitor-errors]
-//                 [--allow-faults] -- qemu-system-... args
+//                 [--allow-faults] [--forward tcp|udp:GUESTPORT]... [--ready PREFIX --client COMMAND]
+//                 -- qemu-system-... args
 //
 // Exit status: 0 passed, 1 failed (the reason is the last line printed), 2 usage error.
 #include "runner.hpp"
