@@ -8,3 +8,4 @@
 #include <sel4/virtio/error.hpp>
 #include <sel4/virtio/mmio.hpp>
 #include <sel4/virtio/virtqueue.hpp>
+#include <sel4/virtio/slots.hpp>
