@@ -1,0 +1,320 @@
+#!/usr/bin/env bash
+# TCP through QEMU's user network on microkit-aarch64: cpp-sel4's echo server against a Linux
+# guest in the same QEMU command line, in one run, as ratios.
+#
+# Both systems boot, one after the other (never two QEMUs at once), under the world's QEMU
+# command (CPP_SEL4_QEMU_COMMAND of cmake/worlds/microkit-aarch64.cmake: -machine
+# virt,virtualization=on -cpu cortex-a53 -smp 1 -m 2048M, TCG) with the same network:
+#   -global virtio-mmio.force-legacy=false -netdev user,id=net0,hostfwd=tcp:127.0.0.1:PORT-:1234
+#   -device virtio-net-device,netdev=net0,bus=virtio-mmio-bus.0
+# (PORT a free loopback port chosen at run time) and the same extra devices (--qemu-extra).
+#   1. cpp-sel4: the Microkit system examples/microkit/echo-server (lwIP over the virtio-net
+#      driver PD, DHCP from QEMU, TCP echo on port 1234); ready at `... listening on A:1234`.
+#   2. Linux: Debian's arm64 kernel (linux-image-arm64's current linux-image-*-arm64) with an
+#      initramfs made here: Debian's busybox-static:arm64, bench/net/init as /init (loads the
+#      kernel's virtio_mmio, virtio_net, net_failover and failover modules, DHCP with udhcpc and
+#      bench/net/udhcpc.script, a TCP echo server on 1234: busybox `nc -ll -e cat`, a process
+#      per connection), booted with -kernel vmlinuz -initrd initramfs.gz -append "console=ttyAMA0
+#      quiet"; ready at `linux-guest|INFO: listening on A:1234`.
+# For each, after a warm-up (a tcp-echo of a tenth of --bytes, checked too), the host client
+# (tests/support/net-client.py) measures, --runs times in the same boot (the median is shown):
+#   - throughput: `tcp-echo`: --bytes in total over --connections concurrent connections,
+#     echoed back byte-identical (MB/s, the client's figure: 10^6 bytes sent per second);
+#   - connection rate: `tcp-rate`: connections per second for --seconds, --rate-connections
+#     at a time (default 1: one after the other), each sends 16 bytes and checks the echo;
+#   - boot to ready: wall seconds from QEMU's start to the ready line on its serial output
+#     (polled every 50 ms; for Linux this includes the kernel's decompression and the DHCP).
+# The table has both columns and cpp-sel4 / Linux: above 1 is better for cpp-sel4 in the first
+# two rows, below 1 in the boot row. Everything is TCG on a shared 2-core host: the load
+# average is printed; compare ratios of one run, not numbers across runs.
+#
+#   bench/net.sh [--bytes SIZE] [--connections N] [--seconds S] [--rate-connections N]
+#                [--runs N] [--linux-only] [--image LOADER_IMG] [--qemu-extra "ARGS"] [--timeout S]
+#   defaults: --bytes 10M (K, M, G: KiB, MiB, GiB) --connections 16 --seconds 10
+#             --rate-connections 1 --runs 3 --timeout 600 (each QEMU's whole life)
+#
+# Needs (scripts/setup.sh installs them): qemu-system-arm, python3, cpio, dpkg-dev, and apt
+# with the arm64 architecture (`dpkg --add-architecture arm64 && apt-get update`): the script
+# fetches linux-image-*-arm64 and busybox-static:arm64 with `apt-get download` into
+# BENCH_BUILD_ROOT/bench-net/debs (default build/, never committed), unpacks them with
+# `dpkg-deb -x` and makes the initramfs there. It builds nothing else: the echo server's image
+# comes from `cmake --build build/microkit-aarch64 --target echo-server` (or --image).
+# NET_CLIENT overrides the client script; LINUX_PACKAGE the kernel package (e.g.
+# linux-image-6.1.0-57-arm64).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+root=${BENCH_BUILD_ROOT:-$repo/build}
+work=$root/bench-net
+client_script=${NET_CLIENT:-$repo/tests/support/net-client.py}
+world=microkit-aarch64
+guest_port=1234
+
+bytes_arg=10M connections=16 seconds=10 rate_connections=1 runs=3 linux_only=0 image="" qemu_extra="" timeout_s=600
+usage() { sed -n '/^#   bench\/net.sh/,/^#   defaults/p' "$0" | sed 's/^# \{0,3\}//'; }
+while [ $# -gt 0 ]; do
+    case $1 in
+    --bytes) bytes_arg=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --rate-connections) rate_connections=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --linux-only) linux_only=1; shift ;;
+    --image) image=$2; shift 2 ;;
+    --qemu-extra) qemu_extra=$2; shift 2 ;;
+    --timeout) timeout_s=$2; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "bench/net.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+case $bytes_arg in
+*[Kk]) bytes=$((${bytes_arg%?} * 1024)) ;;
+*[Mm]) bytes=$((${bytes_arg%?} * 1024 * 1024)) ;;
+*[Gg]) bytes=$((${bytes_arg%?} * 1024 * 1024 * 1024)) ;;
+*) bytes=$bytes_arg ;;
+esac
+for n in "$bytes" "$connections" "$seconds" "$rate_connections" "$runs" "$timeout_s"; do
+    if ! [[ $n =~ ^[0-9]+$ ]] || [ "$n" -eq 0 ]; then
+        echo "bench/net.sh: not a positive number: $n" >&2
+        exit 2
+    fi
+done
+
+echo "command: bench/net.sh --bytes $bytes_arg --connections $connections --seconds $seconds" \
+     "--rate-connections $rate_connections --runs $runs" \
+     "$([ "$linux_only" = 1 ] && echo --linux-only)"
+
+[ -f "$client_script" ] || {
+    echo "bench/net.sh: no client $client_script (tests/support/net-client.py; NET_CLIENT=... to use another)" >&2
+    exit 1
+}
+
+# The echo server's image.
+if [ "$linux_only" = 0 ]; then
+    if [ -z "$image" ]; then
+        image=$(find "$repo/build/$world/examples/microkit/echo-server" -name loader.img 2>/dev/null | head -n 1 || true)
+    fi
+    if [ -z "$image" ] || [ ! -f "$image" ]; then
+        echo "bench/net.sh: no echo-server image${image:+ at $image}; build it with" >&2
+        echo "  cmake --preset $world -B build/$world && cmake --build build/$world --target echo-server" >&2
+        echo "or pass --image PATH/loader.img (--linux-only measures the Linux guest alone)" >&2
+        exit 1
+    fi
+fi
+
+# The world's QEMU command, from its CMake file.
+qemu=$(sed -n '/^set(CPP_SEL4_QEMU_COMMAND/,/)/p' "$repo/cmake/worlds/$world.cmake" |
+       sed -e 's/^set(CPP_SEL4_QEMU_COMMAND//' -e 's/)$//' | tr '\n' ' ' | tr -s ' ')
+[ -n "$qemu" ] || { echo "bench/net.sh: no CPP_SEL4_QEMU_COMMAND in cmake/worlds/$world.cmake" >&2; exit 1; }
+
+# --- The Linux guest: packages, unpacked, and the initramfs. ---
+mkdir -p "$work/debs"
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "bench/net.sh: apt has no arm64 architecture: run \`dpkg --add-architecture arm64 && apt-get update\`" \
+         "(scripts/setup.sh does)" >&2
+    exit 1
+fi
+linux_package=${LINUX_PACKAGE:-$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
+                                 sed -n 's/^ *Depends: \(linux-image-[^:]*-arm64\).*/\1/p' | head -n 1)}
+[ -n "$linux_package" ] || {
+    echo "bench/net.sh: apt-cache knows no linux-image-arm64:arm64 (apt-get update after adding arm64?)" >&2
+    exit 1
+}
+# deb_of PACKAGE: the .deb of PACKAGE:arm64's candidate version in debs/, downloaded if missing.
+deb_of() {
+    local package=$1 version file
+    version=$(apt-cache policy "$package:arm64" | sed -n 's/^ *Candidate: //p')
+    if [ -z "$version" ] || [ "$version" = "(none)" ]; then
+        echo "bench/net.sh: apt has no candidate for $package:arm64" >&2
+        return 1
+    fi
+    file=$work/debs/${package}_${version//:/%3a}_arm64.deb
+    if [ ! -f "$file" ]; then
+        (cd "$work/debs" && apt-get download -q "$package:arm64=$version" >"$work/debs/download.log" 2>&1) || {
+            cat "$work/debs/download.log" >&2
+            return 1
+        }
+    fi
+    [ -f "$file" ] || { echo "bench/net.sh: apt-get download gave no $file" >&2; return 1; }
+    echo "$file"
+}
+kernel_deb=$(deb_of "$linux_package")
+busybox_deb=$(deb_of busybox-static)
+linux_dir=$work/linux/$(basename "$kernel_deb" .deb)
+busybox_dir=$work/busybox/$(basename "$busybox_deb" .deb)
+for pair in "$kernel_deb:$linux_dir" "$busybox_deb:$busybox_dir"; do
+    if [ ! -f "${pair#*:}/.unpacked" ]; then
+        rm -rf "${pair#*:}"
+        mkdir -p "${pair#*:}"
+        dpkg-deb -x "${pair%%:*}" "${pair#*:}"
+        touch "${pair#*:}/.unpacked"
+    fi
+done
+vmlinuz=$(find "$linux_dir/boot" -name 'vmlinuz-*' | head -n 1)
+config=$(find "$linux_dir/boot" -name 'config-*' | head -n 1)
+modules=$(find "$linux_dir/lib/modules" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+if [ -z "$vmlinuz" ] || [ -z "$config" ] || [ -z "$modules" ]; then
+    echo "bench/net.sh: $kernel_deb has no boot/vmlinuz-*, boot/config-* or lib/modules/*" >&2
+    exit 1
+fi
+kernel_release=$(basename "$modules")
+
+initramfs_root=$work/initramfs
+initramfs=$work/initramfs.gz
+rm -rf "$initramfs_root"
+mkdir -p "$initramfs_root"/{bin,dev,etc,lib/modules,proc,sys,tmp}
+cp "$busybox_dir/bin/busybox" "$initramfs_root/bin/busybox"
+install -m 755 "$repo/bench/net/init" "$initramfs_root/init"
+install -m 755 "$repo/bench/net/udhcpc.script" "$initramfs_root/etc/udhcpc.script"
+# The modules the network needs, where the kernel has them as modules (=m), uncompressed.
+for option_module in VIRTIO_MMIO:virtio_mmio VIRTIO_NET:virtio_net NET_FAILOVER:net_failover FAILOVER:failover; do
+    option=CONFIG_${option_module%%:*} module=${option_module#*:}
+    setting=$(sed -n "s/^$option=//p" "$config")
+    case $setting in
+    y) continue ;;
+    m) ;;
+    *) echo "bench/net.sh: $config has no $option (the guest needs it)" >&2; exit 1 ;;
+    esac
+    file=$(find "$modules/kernel" -name "$module.ko*" | head -n 1)
+    [ -n "$file" ] || { echo "bench/net.sh: no $module.ko* in $modules" >&2; exit 1; }
+    case $file in
+    *.ko) cp "$file" "$initramfs_root/lib/modules/$module.ko" ;;
+    *.ko.xz) xz -dc "$file" >"$initramfs_root/lib/modules/$module.ko" ;;
+    *.ko.zst) zstd -q -dc "$file" >"$initramfs_root/lib/modules/$module.ko" ;;
+    *.ko.gz) gzip -dc "$file" >"$initramfs_root/lib/modules/$module.ko" ;;
+    *) echo "bench/net.sh: $file: unknown compression" >&2; exit 1 ;;
+    esac
+done
+# The kernel opens /dev/console for /init before anything is mounted (as root: a real node;
+# otherwise /init reopens it on devtmpfs).
+[ "$(id -u)" = 0 ] && mknod "$initramfs_root/dev/console" c 5 1
+(cd "$initramfs_root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$initramfs"
+
+# --- Booting and measuring. ---
+qemu_pid=""
+stop_qemu() {
+    if [ -n "$qemu_pid" ]; then
+        kill "$qemu_pid" 2>/dev/null || true
+        wait "$qemu_pid" 2>/dev/null || true
+        qemu_pid=""
+    fi
+}
+trap stop_qemu EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+now() { date +%s.%N; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# run_client NAME PORT WHAT ARGS...: the client's WHAT against 127.0.0.1:PORT; its summary line
+# in $out, or false and a note in $result_note.
+run_client() {
+    local name=$1 port=$2 what=$3
+    shift 3
+    if ! out=$(python3 "$client_script" "$what" --host 127.0.0.1 --port "$port" "$@" 2>&1); then
+        result_note="$name: $what $*: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+        return 1
+    fi
+    out=$(echo "$out" | grep -a "^$what: " | tail -n 1)
+}
+
+# measure NAME READY FAILURE QEMU_ARGS...: boots, waits for READY (a regex), runs the client
+# $runs times; sets result_mbps, result_rate, result_boot (empty on failure) and result_note.
+measure() {
+    local name=$1 ready=$2 failure=$3
+    shift 3
+    local log=$work/$name.log port start ready_at line
+    result_mbps="" result_rate="" result_boot="" result_note=""
+    for _ in 1 2 3; do
+        port=$(free_port)
+        : >"$log"
+        start=$(now)
+        # shellcheck disable=SC2086 # the command lines' words
+        timeout "$timeout_s" $qemu -global virtio-mmio.force-legacy=false \
+            -netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$port-:$guest_port" \
+            -device virtio-net-device,netdev=net0,bus=virtio-mmio-bus.0 $qemu_extra "$@" </dev/null >"$log" 2>&1 &
+        qemu_pid=$!
+        ready_at=""
+        while kill -0 "$qemu_pid" 2>/dev/null; do
+            if grep -q -a -E "$ready" "$log"; then
+                ready_at=$(now)
+                break
+            fi
+            grep -q -a -E "$failure" "$log" && break
+            sleep 0.05
+        done
+        [ -n "$ready_at" ] && break
+        stop_qemu
+        # Someone took the port between free_port and QEMU's bind: again with another.
+        grep -q -a 'Could not set up host forwarding rule' "$log" && continue
+        break
+    done
+    if [ -z "$ready_at" ]; then
+        line=$(grep -m1 -a -E "$failure|qemu-system" "$log" || true)
+        result_note="$name: no ready line: ${line:-nothing within $timeout_s s} (see $log)"
+        stop_qemu
+        return
+    fi
+    result_boot=$(awk -v s="$start" -v e="$ready_at" 'BEGIN { printf "%.2f", e - s }')
+    echo "$name: ready after $result_boot s, host port $port: $(grep -m1 -a -E "$ready" "$log" | tr -d '\r')"
+    local run out mbps=() rates=() echo_timeout=$((60 + bytes / 100000))
+    if run_client "$name" "$port" tcp-echo --bytes $((bytes / 10)) --connections "$connections" --timeout "$echo_timeout"; then
+        echo "$name: warm-up $out"
+        for ((run = 1; run <= runs; run++)); do
+            run_client "$name" "$port" tcp-echo --bytes "$bytes" --connections "$connections" --timeout "$echo_timeout" || break
+            echo "$name: $out"
+            mbps+=("$(echo "$out" | sed -n 's/.*: \([0-9.]*\) MB\/s.*/\1/p')")
+            run_client "$name" "$port" tcp-rate --seconds "$seconds" --connections "$rate_connections" --timeout $((seconds + 60)) || break
+            echo "$name: $out"
+            rates+=("$(echo "$out" | sed -n 's/.*: \([0-9.]*\) per second.*/\1/p')")
+        done
+    fi
+    if grep -q -a -E "$failure" "$log"; then
+        result_note="$name: $(grep -m1 -a -E "$failure" "$log")"
+    fi
+    stop_qemu
+    [ ${#mbps[@]} -gt 0 ] && result_mbps=$(median "${mbps[@]}")
+    [ ${#rates[@]} -gt 0 ] && result_rate=$(median "${rates[@]}")
+    return 0
+}
+
+sel4_mbps="" sel4_rate="" sel4_boot="" notes=()
+if [ "$linux_only" = 0 ]; then
+    measure cpp-sel4 'listening on [0-9.]+:1234' 'cpp-sel4: aborted|MON\|ERROR|\|ERROR' -kernel "$image"
+    sel4_mbps=$result_mbps sel4_rate=$result_rate sel4_boot=$result_boot
+    [ -n "$result_note" ] && notes+=("$result_note")
+fi
+measure linux 'linux-guest\|INFO: listening on' 'linux-guest\|ERROR|Kernel panic' \
+    -kernel "$vmlinuz" -initrd "$initramfs" -append "console=ttyAMA0 quiet"
+linux_mbps=$result_mbps linux_rate=$result_rate linux_boot=$result_boot
+[ -n "$result_note" ] && notes+=("$result_note")
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
+
+# row WHAT SEL4 LINUX FORMAT: a table row, "-" for what is missing, the ratio cpp-sel4 / Linux.
+row() {
+    awk -v what="$1" -v a="$2" -v b="$3" -v f="$4" 'BEGIN {
+        sa = a == "" ? "-" : sprintf(f, a); sb = b == "" ? "-" : sprintf(f, b)
+        r = (a == "" || b == "" || b + 0 == 0) ? "-" : sprintf("%.3f", a / b)
+        printf "| %-28s | %12s | %12s | %8s |\n", what, sa, sb, r }'
+}
+echo
+echo "TCP echo through QEMU user-network hostfwd, $world (TCG, -smp 1); median of $runs;" \
+     "$bytes_arg over $connections connections;" \
+     "rate for $seconds s, $rate_connections at a time; load average $load"
+echo "Linux guest: $linux_package $(dpkg-deb -f "$kernel_deb" Version) ($kernel_release)," \
+     "busybox-static $(dpkg-deb -f "$busybox_deb" Version), echo: busybox nc -e cat"
+echo
+printf '| %-28s | %12s | %12s | %8s |\n' "" cpp-sel4 "Linux guest" ratio
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..30})" "$(printf -- '-%.0s' {1..14})" \
+    "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..9}):"
+row "throughput MB/s" "$sel4_mbps" "$linux_mbps" "%.2f"
+row "connections/s" "$sel4_rate" "$linux_rate" "%.1f"
+row "boot to ready s" "$sel4_boot" "$linux_boot" "%.2f"
+echo
+echo "(ratio: cpp-sel4 / Linux guest; higher is better for cpp-sel4 in the first two rows, lower in the last)"
+if [ ${#notes[@]} -gt 0 ]; then
+    printf 'note: %s\n' "${notes[@]}"
+    exit 1
+fi
