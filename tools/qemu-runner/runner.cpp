@@ -62,7 +62,7 @@ std::string_view trim_line(std::string_view line) {
 volatile sig_atomic_t pending_signal = 0;
 void note_signal(int signal_number) { pending_signal = signal_number; }
 
-// Ends the emulator's whole process group: politely first, then for certain.
+// Ends a child's whole process group (the emulator's, the client's): politely first, then for certain.
 void kill_group(pid_t pid) {
     ::kill(-pid, SIGTERM);
     auto deadline = Clock::now() + std::chrono::seconds(2);
@@ -478,10 +478,11 @@ Attempt run_attempt(const Options &options, const std::vector<std::string> &comm
     std::optional<std::string> success;  // the success line, when it came before the client's end
 
     auto take_client_line = [&](std::string_view line) { echo("client| " + std::string(trim_line(line))); };
-    // Reads what the client's standard error holds now; closes it at its end.
+    // Reads what the client's standard error holds now (all of it, up to a bound, with `drain`);
+    // closes it at its end.
     auto read_client_errors = [&](bool drain) {
         char buffer[4096];
-        while (client && client->stderr_fd) {
+        for (int chunks = 0; client && client->stderr_fd && chunks < 256; ++chunks) {
             struct pollfd pfd {client->stderr_fd.get(), POLLIN, 0};
             if (::poll(&pfd, 1, 0) <= 0) return;
             ssize_t n = ::read(client->stderr_fd.get(), buffer, sizeof buffer);
