@@ -1,7 +1,8 @@
 // The client PD of blk.read: libs/block's stack on the virtio-blk driver, reading the disk
 // image the test's build wrote (make-disk.py: 8 MiB, an MBR of two partitions, every other
-// byte disk_byte()). QEMU has the image read-only, so the device says so and the driver
-// refuses writes. The checks run as sel4::async tasks driven from notified():
+// byte disk_byte()). In blk.read QEMU has the image read-only, so the device says so and the
+// driver refuses writes; blk.write (the same program with BLK_READ_WRITABLE) writes to it
+// with QEMU's snapshot=on. The checks run as sel4::async tasks driven from notified():
 //   1. the storage information (capacity 2048 blocks, 512-byte sectors, read-only);
 //   2. the MBR through a 32-block BlockCache: two partitions at the expected sectors;
 //   3. all of partition 1 (4 MiB, 32 times the cache) in 3000-byte pieces: every block a
@@ -14,6 +15,9 @@
 //   7. what the driver must refuse: a block past the capacity and a read across its end
 //      (the client is told the disk is larger, so the request reaches the driver), a write
 //      to the read-only disk: each an error response;
+//   8. (blk.write, BLK_READ_WRITABLE: QEMU's snapshot=on, the device writable, the image
+//      untouched) writes through the write-back cache, write-back on eviction, the blocks
+//      read back from the device, a flush, instead of the refused write;
 // then the cache's statistics and the success line.
 #include "disk.hpp"
 
@@ -29,6 +33,10 @@
 #include <array>
 #include <optional>
 #include <span>
+
+#ifndef BLK_READ_WRITABLE
+#define BLK_READ_WRITABLE 0
+#endif
 
 using namespace blk_read;
 namespace async = sel4::async;
@@ -142,7 +150,7 @@ async::Task<void> phases(State &s) {
                          info.block_size, info.read_only ? "read-only" : "read-write");
     check(info.capacity == disk_blocks, "the capacity", info.capacity);
     check(info.sector_size == 512, "the sector size", info.sector_size);
-    check(info.read_only, "the disk is read-only (QEMU's readonly=on)");
+    check(info.read_only == !BLK_READ_WRITABLE, "the disk is read-only (readonly=on) or not (snapshot=on)");
     auto queues = sel4::queue::blk::QueuePair::attach(region(requests_vaddr, requests_size),
                                                       region(responses_vaddr, responses_size),
                                                       sel4::drivers::blk::queue_capacity);
@@ -250,20 +258,53 @@ async::Task<void> phases(State &s) {
         sel4::debug::println("blk-read: read 8 MiB in 64 KiB requests, every byte checked");
     }
 
-    // 7. What the driver refuses.
+    // 7. What the driver refuses: past the end, across the end; a write when read-only.
     auto past = co_await device.read(disk_blocks + 1, s.block);
     check(!past && past.error() == blk::Error::invalid_parameter, "a block past the capacity is an error response");
     auto across = co_await device.read(disk_blocks - 1, std::span(s.big).first(2 * block_bytes));
     check(!across && across.error() == blk::Error::invalid_parameter, "a read across the end is an error response");
-    auto write = co_await device.write(10, s.block);
-    check(!write && write.error() == blk::Error::invalid_parameter, "a write to the read-only disk is refused");
     check(co_await device.read(disk_blocks - 1, s.block), "the last block after the refusals");
     check(same(s.block, (disk_blocks - 1) * block_bytes), "the last block's bytes");
+#if BLK_READ_WRITABLE
+    // 8. Writes (QEMU's snapshot=on keeps them out of the image): 20 blocks of partition 0
+    //    through the write-back cache, 40 others read to evict them, the 20 read back from
+    //    the device; then a write, flush (VIRTIO_BLK_T_FLUSH) and a read past the cache.
+    start = cache.stats();
+    for (std::uint64_t b = 10; b < 30; ++b) {
+        for (std::size_t i = 0; i < block_bytes; ++i)
+            s.block[i] = written_byte((256 + b) * block_bytes + i);
+        check(co_await s.first->write(b, s.block), "a write", b);
+    }
+    for (std::uint64_t b = 0; b < 40; ++b)
+        check(co_await s.second->read(b, s.block), "an evicting read", b);
+    check(phase().writebacks == 20, "every dirty block written back", phase().writebacks);
+    for (std::uint64_t b = 10; b < 30; ++b) {
+        check(co_await device.read(256 + b, s.block), "a written block read back", b);
+        for (std::size_t i = 0; i < block_bytes; ++i)
+            check(s.block[i] == written_byte((256 + b) * block_bytes + i), "the written bytes", (256 + b) * block_bytes + i);
+    }
+    for (std::size_t i = 0; i < block_bytes; ++i)
+        s.block[i] = written_byte(300 * block_bytes + i);
+    check(co_await s.first->write(44, s.block), "the last write");
+    check(co_await cache.flush(), "flush");
+    s.block.fill(std::byte{0});
+    check(co_await device.read(300, s.block), "a read past the cache");
+    for (std::size_t i = 0; i < block_bytes; ++i)
+        check(s.block[i] == written_byte(300 * block_bytes + i), "the flushed bytes", i);
+    sel4::debug::println("blk-read: 21 blocks written, {} written back (on eviction, then by the flush), read back from the disk",
+                         phase().writebacks);
+    sel4::debug::println("blk-read: past the end, across the end: refused by the driver");
+#else
+    auto write = co_await device.write(10, s.block);
+    check(!write && write.error() == blk::Error::invalid_parameter, "a write to the read-only disk is refused");
     sel4::debug::println("blk-read: past the end, across the end, a write: refused by the driver");
+#endif
 
     const blk::CacheStats total = cache.stats();
-    sel4::debug::println("blk-read: cache: {} read hits, {} read misses ({}% hits), {} coalesced, {} evictions",
-                         total.read_hits, total.read_misses, total.read_hit_percent(), total.coalesced, total.evictions);
+    sel4::debug::println("blk-read: cache: {} read hits, {} read misses ({}% hits), {} coalesced, {} evictions, "
+                         "{} write-backs",
+                         total.read_hits, total.read_misses, total.read_hit_percent(), total.coalesced, total.evictions,
+                         total.writebacks);
     sel4::debug::println("blk-read: device: {} requests, {} responses, {} bogus, up to {} in flight",
                          device.stats().requests, device.stats().responses, device.stats().bogus_responses,
                          device.stats().max_in_flight);

@@ -36,4 +36,7 @@ constexpr std::byte disk_byte(std::uint64_t offset) noexcept {
     return static_cast<std::byte>(pattern(offset / 4) >> (8 * (offset % 4)));
 }
 
+/// The byte blk.write writes at `offset`.
+constexpr std::byte written_byte(std::uint64_t offset) noexcept { return disk_byte(offset) ^ std::byte{0xa5}; }
+
 } // namespace blk_read
