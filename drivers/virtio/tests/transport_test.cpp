@@ -291,3 +291,45 @@ TEST(DmaArena, AlignsAndRefusesWhatDoesNotFit) {
 }
 
 } // namespace
+
+namespace {
+
+// A page of eight virtio-mmio slots in plain memory (MmioBus reads it as it would the device).
+struct Page {
+    alignas(4096) std::array<std::uint32_t, 1024> words{};
+    void slot(std::size_t n, std::uint32_t magic, std::uint32_t version, std::uint32_t id) {
+        words[n * v::slot_stride / 4 + 0] = magic;
+        words[n * v::slot_stride / 4 + 1] = version;
+        words[n * v::slot_stride / 4 + 2] = id;
+    }
+    std::uintptr_t address() const { return reinterpret_cast<std::uintptr_t>(words.data()); }
+};
+
+TEST(FindSlot, TakesTheFirstSlotWithTheDeviceId) {
+    Page page;
+    for (std::size_t n = 0; n < 4096 / v::slot_stride; ++n)
+        page.slot(n, v::magic, 2, 0); // empty slots
+    auto none = v::find_slot(page.address(), 4096, v::DeviceType::block);
+    ASSERT_FALSE(none);
+    EXPECT_EQ(none.error().code, v::ErrorCode::no_device);
+    page.slot(0, v::magic, 2, 1); // a network card: another device, not ours
+    auto other = v::find_slot(page.address(), 4096, v::DeviceType::block);
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().code, v::ErrorCode::wrong_device);
+    const std::size_t last = 4096 / v::slot_stride - 1;
+    page.slot(last, v::magic, 2, 2);
+    auto found = v::find_slot(page.address(), 4096, v::DeviceType::block);
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->offset, last * v::slot_stride);
+    EXPECT_EQ(found->vaddr, page.address() + last * v::slot_stride);
+    page.slot(last, v::magic, 1, 2); // legacy
+    auto legacy = v::find_slot(page.address(), 4096, v::DeviceType::block);
+    ASSERT_FALSE(legacy);
+    EXPECT_EQ(legacy.error().code, v::ErrorCode::bad_version);
+    Page blank;
+    auto nothing = v::find_slot(blank.address(), 4096, v::DeviceType::block);
+    ASSERT_FALSE(nothing);
+    EXPECT_EQ(nothing.error().code, v::ErrorCode::bad_magic);
+}
+
+} // namespace
