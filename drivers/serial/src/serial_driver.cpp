@@ -19,6 +19,7 @@
 // setvar_size; a data region's size is its queue's capacity, a power of two), mapped rw here
 // and in the client. A UART that does not identify, or queues that do not fit, are logged and
 // the driver then does nothing (no fault).
+#include "service.hpp"
 #include "uart.hpp"
 
 #include <sel4/log.hpp>
@@ -26,7 +27,6 @@
 #include <sel4/queue/serial.hpp>
 #include <sel4/shared_memory.hpp>
 
-#include <array>
 #include <cstdint>
 #include <optional>
 
@@ -85,100 +85,32 @@ std::optional<Uart> probe_uart() noexcept {
 
 class SerialDriver : public mk::Handler {
 public:
-    SerialDriver() noexcept : queues_(attach_queues()), uart_(queues_ ? probe_uart() : std::nullopt) {
-        if (!queues_ || !uart_)
+    SerialDriver() noexcept {
+        auto queues = attach_queues();
+        auto uart = queues ? probe_uart() : std::nullopt;
+        if (!queues || !uart)
             return;
-        uart_->receive_interrupt(true);
+        service_.emplace(*queues, *uart);
         sel4::log::info("{} at {:#x}, rx {} and tx {} bytes of queue", Uart::name, uart_regs.get(),
-                        queues_->rx.capacity(), queues_->tx.capacity());
-        service();
+                        queues->rx.capacity(), queues->tx.capacity());
+        if (service_->service())
+            client.notify();
     }
 
     void notified(mk::ChannelSet channels) noexcept {
-        if (channels.contains(uart_irq)) {
-            ++interrupts_;
-            if (uart_)
-                uart_->acknowledge();
+        const bool interrupt = channels.contains(uart_irq);
+        if (service_) {
+            if (interrupt)
+                service_->uart().acknowledge();
+            if (service_->service())
+                client.notify();
         }
-        if (queues_ && uart_)
-            service();
-        if (channels.contains(uart_irq))
+        if (interrupt)
             uart_irq.irq_ack();
     }
 
 private:
-    // Both directions, as far as the queues and FIFOs allow; the notifications they owe.
-    void service() noexcept {
-        bool notify_client = false;
-        notify_client |= receive();
-        notify_client |= transmit();
-        if (notify_client)
-            client.notify();
-    }
-
-    // The receive FIFO into rx. True when bytes went in (the client is told).
-    bool receive() noexcept {
-        std::array<std::byte, 64> batch;
-        bool received = false;
-        for (;;) {
-            const std::uint32_t room = queues_->rx.free_space();
-            if (room == 0) {
-                // Full: wait for the client's notification that it read.
-                if (queues_->rx.request_signal_if_full()) {
-                    if (!rx_stalled_) {
-                        rx_stalled_ = true;
-                        uart_->receive_interrupt(false);
-                    }
-                    return received;
-                }
-                continue;
-            }
-            std::size_t count = 0;
-            const std::size_t limit = room < batch.size() ? room : batch.size();
-            while (count < limit) {
-                const auto got = uart_->receive();
-                if (!got)
-                    break;
-                if (got->error)
-                    ++receive_errors_;
-                batch[count++] = got->byte;
-            }
-            if (count != 0) {
-                (void)queues_->rx.enqueue_batch(std::span<const std::byte>(batch.data(), count));
-                received = true;
-            }
-            if (count < limit)
-                break; // the FIFO is empty
-        }
-        if (rx_stalled_) {
-            rx_stalled_ = false;
-            uart_->receive_interrupt(true);
-        }
-        return received;
-    }
-
-    // The tx queue into the transmit FIFO. True when the client asked for room and got some.
-    bool transmit() noexcept {
-        bool took = false;
-        while (uart_->can_send()) {
-            const auto byte = queues_->tx.dequeue();
-            if (!byte)
-                break;
-            took = true;
-            uart_->send(*byte);
-        }
-        const bool more = !queues_->tx.empty();
-        if (more != tx_waiting_) {
-            tx_waiting_ = more;
-            uart_->send_interrupt(more);
-        }
-        return took && queues_->tx.should_signal_producer();
-    }
-
-    std::optional<sq::QueuePair> queues_;
-    std::optional<Uart> uart_;
-    bool rx_stalled_ = false, tx_waiting_ = false;
-    std::uint64_t interrupts_ = 0, receive_errors_ = 0;
+    std::optional<serial_driver::Service<Uart>> service_;
 };
 
 SerialDriver make_driver() noexcept { return SerialDriver(); }

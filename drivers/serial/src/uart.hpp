@@ -4,17 +4,13 @@
 // registers are mapped uncached at `base`.
 #pragma once
 
+#include "service.hpp" // Received
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 
 namespace serial_driver {
-
-/// What a read of the receive FIFO gave.
-struct Received {
-    std::byte byte{};     ///< The character.
-    bool error = false;   ///< A framing, parity or overrun error or a break came with it.
-};
 
 #if defined(__aarch64__)
 /// The Arm PL011 (aarch64 virt: 0x9000000, SPI 1 = INTID 33, level).

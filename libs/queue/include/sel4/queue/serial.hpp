@@ -103,7 +103,16 @@ public:
 
     /// Producer: appends `character` and publishes it (serial_enqueue); false when full.
     [[nodiscard]] bool enqueue(std::byte character) const noexcept {
-        return enqueue_batch(std::span<const std::byte>(&character, 1)) == 1;
+        const shared_memory::Ref<QueueHeader> header = header_;
+        const shared_memory::Region data = data_;
+        const auto size = static_cast<std::uint32_t>(data.size);
+        const std::uint32_t tail = detail::load_own<&QueueHeader::tail>(header);
+        const std::uint32_t head = detail::load_acquire<&QueueHeader::head>(header);
+        if (tail - head >= size)
+            return false;
+        volatile_byte(data, tail & (size - 1)) = character;
+        detail::store_release<&QueueHeader::tail>(header, tail + 1);
+        return true;
     }
     /// Producer: appends as many of `characters` as fit, in one or two copies (at the end of
     /// the data region and from its start), then publishes them all with one store of the
@@ -159,9 +168,15 @@ public:
 
     /// Consumer: takes the oldest character (serial_dequeue); nothing when empty.
     [[nodiscard]] std::optional<std::byte> dequeue() const noexcept {
-        std::byte character{};
-        if (dequeue_batch(std::span<std::byte>(&character, 1)) == 0)
+        const shared_memory::Ref<QueueHeader> header = header_;
+        const shared_memory::Region data = data_;
+        const auto size = static_cast<std::uint32_t>(data.size);
+        const std::uint32_t head = detail::load_own<&QueueHeader::head>(header);
+        const std::uint32_t tail = detail::load_acquire<&QueueHeader::tail>(header);
+        if (tail == head)
             return std::nullopt;
+        const std::byte character = volatile_byte(data, head & (size - 1));
+        detail::store_release<&QueueHeader::head>(header, head + 1);
         return character;
     }
     /// Consumer: takes up to `out.size()` characters, oldest first, in one or two copies, then
@@ -200,6 +215,11 @@ public:
 
 private:
     Queue(shared_memory::Ref<QueueHeader> header, shared_memory::Region data) noexcept : header_(header), data_(data) {}
+
+    // Byte `offset` (< data.size by construction: an index masked by the capacity).
+    static volatile std::byte &volatile_byte(const shared_memory::Region &data, std::uint32_t offset) noexcept {
+        return *static_cast<volatile std::byte *>(data.base + offset);
+    }
 
     shared_memory::Ref<QueueHeader> header_;
     shared_memory::Region data_; // its size is the capacity, in private memory
