@@ -48,7 +48,7 @@ inline constexpr std::uint32_t queue_capacity = 256;
 /// The size of each queue's MR (8 + 16 * 256 bytes, rounded up to pages).
 inline constexpr std::size_t queue_region_bytes = 0x2000;
 /// The size of one buffer (sDDF's NET_BUFFER_SIZE): the most bytes of a frame.
-inline constexpr std::size_t buffer_size = 2048;
+inline constexpr std::size_t buffer_size = sel4::queue::net::buffer_size;
 /// The buffers of each data region.
 inline constexpr std::uint32_t buffer_count = 256;
 /// The size of each data region (`net_rx_data`, `net_tx_data`).
