@@ -34,7 +34,13 @@
 #define PBUF_POOL_SIZE 320
 /* PBUF_POOL_BUFSIZE: lwIP's default, one Ethernet frame of TCP_MSS (1460 + 40 + 14 bytes). */
 
+#if defined(SEL4_LWIP_HOST) && SEL4_LWIP_HOST
+/* libs/net's host tests run both ends of each connection in this one lwIP (a loopback):
+ * 32 connections are 64 pcbs. */
+#define MEMP_NUM_TCP_PCB 96
+#else
 #define MEMP_NUM_TCP_PCB 48        /* 32 connections, and TIME_WAIT (recycled when short) */
+#endif
 #define MEMP_NUM_TCP_PCB_LISTEN 8
 #define MEMP_NUM_TCP_SEG 512       /* >= TCP_SND_QUEUELEN; also the out-of-order queue */
 #define MEMP_NUM_UDP_PCB 8         /* DHCP and DNS take one each */
