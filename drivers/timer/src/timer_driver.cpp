@@ -21,6 +21,8 @@
 //
 // The IRQ's channel id is 1 unless the system description patches `irq_channel`
 // (setvar_id="irq_channel" on the <irq>). Client channels are every other id (0, 2, ...).
+#include "service.hpp"
+
 #include <sel4/drivers/timer.hpp>
 #if defined(__riscv)
 #include "goldfish_rtc.hpp"
@@ -47,8 +49,6 @@ SEL4_MICROKIT_VARIABLE(rtc_regs, sel4::Word)
 #endif
 
 namespace {
-
-constexpr std::uint64_t no_deadline = ~std::uint64_t{0};
 
 #if defined(__riscv)
 using Device = timer_driver::GoldfishClock;
@@ -91,19 +91,19 @@ void acknowledge(Device &) noexcept {} // re-arming or disarming drops the level
 class TimerDriver : public mk::Handler {
 public:
     TimerDriver() noexcept : irq_(static_cast<unsigned>(irq_channel.get())), device_(make_device()) {
-        deadlines_.fill(no_deadline);
         if (!irq_.is_irq())
             sel4::log::error("channel {} is not an IRQ of this PD (the <irq> id, or setvar_id irq_channel)", irq_.id());
         if (device_)
-            device_->cancel_timeout();
+            service_.emplace(*device_);
     }
+    TimerDriver(const TimerDriver &) = delete; // service_ refers to device_
+    TimerDriver &operator=(const TimerDriver &) = delete;
 
     void notified(mk::ChannelSet channels) noexcept {
         if (channels.contains(irq_)) {
-            ++interrupts_;
-            if (device_) {
+            if (service_) {
                 acknowledge(*device_);
-                expire();
+                (void)service_->expire(notify);
             }
             irq_.irq_ack();
         }
@@ -111,8 +111,7 @@ public:
     }
 
     sel4::MessageInfo protected_call(mk::Channel channel, sel4::MessageInfo info) noexcept {
-        if (!device_) {
-            ++refused_;
+        if (!service_) {
             msg::DecodeError error{.kind = msg::DecodeErrorKind::unknown_label, .label = info.label(),
                                    .length = static_cast<std::uint32_t>(info.length())};
             return msg::error_reply(error);
@@ -126,34 +125,20 @@ public:
     }
 
 private:
-    std::uint64_t now_ns() noexcept { return device_->now().nanoseconds(); }
+    static void notify(unsigned id) noexcept { mk::Channel(id).notify(); }
 
-    timer::Time answer(mk::Channel, const timer::Now &) noexcept { return timer::Time{now_ns()}; }
+    timer::Time answer(mk::Channel, const timer::Now &) noexcept { return timer::Time{service_->now()}; }
 
     timer::Ok answer(mk::Channel channel, const timer::SetTimeout &request) noexcept {
-        if (channel == irq_ || !channel.can_notify()) {
+        if (channel == irq_ || !channel.can_notify())
             sel4::log::error("SetTimeout from channel {}, which this PD cannot notify: ignored", channel.id());
-            return {};
-        }
-        if (request.deadline_ns <= now_ns()) {
-            if (deadlines_[channel.id()] != no_deadline) {
-                deadlines_[channel.id()] = no_deadline;
-                rearm();
-            }
-            channel.notify();
-            ++expiries_;
-            return {};
-        }
-        deadlines_[channel.id()] = request.deadline_ns;
-        rearm();
+        else
+            (void)service_->set(channel.id(), request.deadline_ns, notify);
         return {};
     }
 
     timer::Ok answer(mk::Channel channel, const timer::CancelTimeout &) noexcept {
-        if (deadlines_[channel.id()] != no_deadline) {
-            deadlines_[channel.id()] = no_deadline;
-            rearm();
-        }
+        service_->cancel(channel.id());
         return {};
     }
 
@@ -164,36 +149,12 @@ private:
     }
 #endif
 
-    // Notifies every client whose deadline has passed, then arms the hardware for the rest.
-    void expire() noexcept {
-        const std::uint64_t now = now_ns();
-        for (unsigned id = 0; id < deadlines_.size(); ++id) {
-            if (deadlines_[id] <= now) {
-                deadlines_[id] = no_deadline;
-                mk::Channel(id).notify();
-                ++expiries_;
-            }
-        }
-        rearm();
-    }
-
-    // The hardware armed at the earliest deadline, or disarmed.
-    void rearm() noexcept {
-        std::uint64_t earliest = no_deadline;
-        for (const std::uint64_t deadline : deadlines_)
-            earliest = deadline < earliest ? deadline : earliest;
-        if (earliest == no_deadline)
-            device_->cancel_timeout();
-        else
-            device_->set_timeout(sel4::async::Instant::from_nanoseconds(earliest));
-    }
-
     mk::Channel irq_;
     std::optional<Device> device_;
-    std::array<std::uint64_t, mk::max_channels> deadlines_{};
-    std::uint64_t interrupts_ = 0, expiries_ = 0, refused_ = 0;
+    std::optional<timer_driver::Service<Device, mk::max_channels>> service_;
 };
 
+// The handler is made in place (guaranteed copy elision): service_ refers to device_.
 TimerDriver make_driver() noexcept { return TimerDriver(); }
 
 } // namespace
