@@ -71,10 +71,10 @@ std::expected<void, NetifError> Netif::start(Ipv4Address address, Ipv4Address ne
     // Every buffer to the driver: rx ones to fill with frames, tx ones it hands back to us.
     rx_buffers_ = config_.rx.fill_free(0, rx_count);
     for (std::uint32_t i = 0; i < rx_buffers_; ++i)
-        rx_driver_holds_.set(i);
+        rx_driver_holds_[i] = true;
     tx_buffers_ = config_.tx.fill_free(0, tx_count);
     for (std::uint32_t i = 0; i < tx_buffers_; ++i)
-        tx_driver_holds_.set(i);
+        tx_driver_holds_[i] = true;
     config_.rx.active.request_signal();
 
     in_poll_ = true; // one notification for the buffers and the gratuitous ARP that going up sends
@@ -131,9 +131,9 @@ void Netif::receive(const net::BufferDescriptor &descriptor) noexcept {
     if (offset % buffer_size != 0 || offset / buffer_size >= rx_buffers_)
         return bad_descriptor("rx active", "not a buffer of the rx data region", descriptor);
     const auto index = static_cast<std::size_t>(offset / buffer_size);
-    if (!rx_driver_holds_.test(index))
+    if (!rx_driver_holds_[index])
         return bad_descriptor("rx active", "a buffer the driver does not hold", descriptor);
-    rx_driver_holds_.reset(index);
+    rx_driver_holds_[index] = false;
     if (descriptor.len == 0 || descriptor.len > buffer_size) {
         bad_descriptor("rx active", "a length of 0 or over the buffer size", descriptor);
         return return_rx(offset);
@@ -160,7 +160,7 @@ void Netif::receive(const net::BufferDescriptor &descriptor) noexcept {
 void Netif::return_rx(std::uint64_t offset) noexcept {
     // Only fails when the driver corrupted the queue's head: the buffer stays ours, unused.
     if (config_.rx.free.enqueue(net::BufferDescriptor{.io_or_offset = offset, .len = 0, .oid = 0})) {
-        rx_driver_holds_.set(static_cast<std::size_t>(offset / buffer_size));
+        rx_driver_holds_[static_cast<std::size_t>(offset / buffer_size)] = true;
         rx_returned_ = true;
     }
 }
@@ -205,11 +205,11 @@ bool Netif::send(struct pbuf *frame) noexcept {
             continue;
         }
         const auto index = static_cast<std::size_t>(offset / buffer_size);
-        if (!tx_driver_holds_.test(index)) {
+        if (!tx_driver_holds_[index]) {
             bad_descriptor("tx free", "a buffer the driver does not hold", *descriptor);
             continue;
         }
-        tx_driver_holds_.reset(index);
+        tx_driver_holds_[index] = false;
         std::size_t copied = 0;
         for (struct pbuf *segment = frame; segment != nullptr && copied < frame->tot_len; segment = segment->next) {
             (void)config_.tx_data.copy_in(offset + copied, payload(segment)); // tot_len <= buffer_size
@@ -218,7 +218,7 @@ bool Netif::send(struct pbuf *frame) noexcept {
         const net::BufferDescriptor sent{.io_or_offset = offset, .len = frame->tot_len, .oid = 0};
         // Only fails when the driver corrupted the queue's head: the buffer stays ours, unused.
         if (config_.tx.active.enqueue(sent)) {
-            tx_driver_holds_.set(index);
+            tx_driver_holds_[index] = true;
             tx_enqueued_ = true;
             ++counters_.tx_frames;
             counters_.tx_bytes += frame->tot_len;

@@ -17,6 +17,10 @@
 
 #include <stdint.h>
 
+/* lwIP's own character classes (lwip_isdigit, lwip_tolower, ...), not the C library's: glibc's
+ * ctype.h macros call __ctype_b_loc, which a minimal PD has not got. */
+#define LWIP_NO_CTYPE_H 1
+
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define BYTE_ORDER LITTLE_ENDIAN
 #else
