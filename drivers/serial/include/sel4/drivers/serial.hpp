@@ -9,7 +9,9 @@
 /// size is the queue's capacity (a power of two). They meet through one channel, both ways
 /// notifying, no protected calls: the driver notifies after it put bytes in rx, and after it
 /// took bytes from tx when the client asked for room; the client notifies after it put bytes
-/// in tx, and after it took bytes from rx when the driver asked for room.
+/// in tx, and after it took bytes from rx when the driver asked for room. The systems name the
+/// regions' setvars rx_queue_vaddr/_size, rx_data_vaddr/_size, tx_queue_vaddr/_size and
+/// tx_data_vaddr/_size in the driver and the client alike (drivers/serial/README.md).
 ///
 /// ```cpp
 /// auto serial = sel4::drivers::serial::Client::attach(
@@ -37,16 +39,6 @@
 
 /// The serial driver's client.
 namespace sel4::drivers::serial {
-
-/// The setvar names the serial systems use, in the driver and in the client alike:
-/// `<map mr=.. setvar_vaddr="rx_queue_vaddr" setvar_size="rx_queue_size"/>` and so on for
-/// rx_data, tx_queue and tx_data; the driver's UART registers are `uart_regs`.
-namespace setvar {
-inline constexpr const char *rx_queue_vaddr = "rx_queue_vaddr"; ///< The rx queue's address.
-inline constexpr const char *rx_data_vaddr = "rx_data_vaddr";   ///< The rx data region's address (its size: the capacity).
-inline constexpr const char *tx_queue_vaddr = "tx_queue_vaddr"; ///< The tx queue's address.
-inline constexpr const char *tx_data_vaddr = "tx_data_vaddr";   ///< The tx data region's address (its size: the capacity).
-} // namespace setvar
 
 /// The client's end: the two queues and the channel to the driver. A plain value.
 class Client {
