@@ -19,6 +19,11 @@
 //   protocol, with nanoseconds) on any of its channels, and riscv64 systems have no
 //   rtc_driver PD. The device's memory region is mapped with setvar_vaddr="rtc_regs".
 //
+// A device that reports nonsense (a frequency of 0; a goldfish time before 2000 or going
+// back) is logged at the start, and every request is then refused with an error reply
+// (sel4::message's ErrorReply: the client's call fails with request_rejected), rtc::Now on
+// riscv64 with rtc::Unavailable.
+//
 // The IRQ's channel id is 1 unless the system description patches `irq_channel`
 // (setvar_id="irq_channel" on the <irq>). Client channels are every other id (0, 2, ...).
 #include "service.hpp"
@@ -60,13 +65,18 @@ std::optional<Device> make_device() noexcept {
         sel4::log::error("no goldfish RTC mapped (setvar_vaddr rtc_regs): no timer");
         return std::nullopt;
     }
+    // Reads first: a device that is not a goldfish RTC gets no writes.
     const timer_driver::GoldfishRtc rtc(rtc_regs.get());
     const std::uint64_t first = rtc.read_ns();
-    Device device(rtc);
     const std::uint64_t second = rtc.read_ns();
-    if (first < year_2000_ns || second < first || rtc.interrupt_enabled() != 1) {
-        sel4::log::error("the goldfish RTC at {:#x} reports nonsense (time {} then {} ns, IRQ_ENABLED {}): no timer",
-                         rtc_regs.get(), first, second, rtc.interrupt_enabled());
+    if (first < year_2000_ns || second < first) {
+        sel4::log::error("the goldfish RTC at {:#x} reports nonsense (time {} then {} ns): no timer, no RTC",
+                         rtc_regs.get(), first, second);
+        return std::nullopt;
+    }
+    Device device(rtc);
+    if (rtc.interrupt_enabled() != 1) {
+        sel4::log::error("the goldfish RTC at {:#x} does not keep IRQ_ENABLED: no timer, no RTC", rtc_regs.get());
         return std::nullopt;
     }
     sel4::log::info("goldfish RTC at {:#x}: unix time {} s, the timer's origin", rtc_regs.get(), first / 1'000'000'000u);
@@ -112,6 +122,10 @@ public:
 
     sel4::MessageInfo protected_call(mk::Channel channel, sel4::MessageInfo info) noexcept {
         if (!service_) {
+#if defined(__riscv)
+            if (info.label() == sel4::drivers::rtc::Now::label)
+                return msg::reply(sel4::drivers::rtc::Unavailable{});
+#endif
             msg::DecodeError error{.kind = msg::DecodeErrorKind::unknown_label, .label = info.label(),
                                    .length = static_cast<std::uint32_t>(info.length())};
             return msg::error_reply(error);

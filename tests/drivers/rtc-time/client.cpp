@@ -2,7 +2,9 @@
 // rtc_driver on aarch64, the timer driver on riscv64) reads the wall-clock time twice and
 // prints `rtc: unix time <seconds>`; check-time.sh compares it with the host's clock. The
 // success line follows only when both reads are after 2020, the second not before the first,
-// and the nanoseconds below 10^9.
+// and the nanoseconds below 10^9. Built with RTC_EXPECT_UNAVAILABLE for rtc.wrong-device, where
+// the server's memory region is another device's page (the UART's): the server logs that the
+// device is not an RTC and answers rtc::Unavailable.
 #include <sel4/debug.hpp>
 #include <sel4/drivers/rtc.hpp>
 #include <sel4/microkit.hpp>
@@ -20,6 +22,18 @@ constexpr std::uint64_t year_2020 = 1'577'836'800; // 2020-01-01 00:00:00 UTC
 struct RtcClient : mk::Handler {
     RtcClient() {
         const rtc::Client clock(rtc_channel);
+#if RTC_EXPECT_UNAVAILABLE
+        // rtc.wrong-device: the server's device is not an RTC; it says so, and nothing faults.
+        const auto time = clock.now();
+        if (time)
+            sel4::debug::println("rtc.wrong-device: FAIL: a time ({} s) from a device that is no RTC", time->seconds);
+        else if (time.error() != rtc::Error::unavailable)
+            sel4::debug::println("rtc.wrong-device: FAIL: {}", rtc::describe(time.error()));
+        else
+            sel4::debug::println("rtc.wrong-device: {}, as expected\nrtc.wrong-device: test passed",
+                                 rtc::describe(time.error()));
+        return;
+#endif
         const auto first = clock.now();
         const auto second = clock.now();
         if (!first || !second) {
