@@ -98,8 +98,12 @@ struct Callbacks {
     static tcp_pcb *detach(Connection &connection) noexcept;
     /// The stack of a slot.
     static Stack &stack_of(Connection &connection) noexcept { return *connection.stack; }
-    /// After a call into lwIP (see Stack::after_lwip).
+    /// After a call into lwIP that may start a timer (see Stack::after_lwip).
     static void after_lwip(Stack &stack) noexcept { stack.after_lwip(); }
+    /// After moving data on a connection or socket lwIP has already: only the flush. Such
+    /// calls start no timer of lwIP's (an active pcb has the TCP timer running already, ARP's
+    /// is cyclic), so they skip the clock, which may be a protected call to a timer driver.
+    static void after_io(Stack &stack) noexcept { stack.interface_.flush(); }
     /// Counts a refused connection.
     static void count_refused(Stack &stack) noexcept { ++stack.stats_.accepts_refused; }
     /// Counts a dropped datagram.

@@ -56,9 +56,7 @@ std::size_t take_received(Connection &connection, std::span<std::byte> buffer) n
     connection.rx_bytes -= copied;
     if (connection.pcb != nullptr && copied > 0) {
         acknowledge(connection.pcb, copied);
-        Callbacks::after_lwip(*connection.stack); // a window update, rx buffers back to the driver
-    } else if (copied > 0) {
-        Callbacks::after_lwip(*connection.stack); // rx buffers back to the driver
+        Callbacks::after_io(*connection.stack); // a window update may have gone out
     }
     return copied;
 }
@@ -98,13 +96,13 @@ Result<std::size_t> send_some(Connection &connection, std::span<const std::byte>
     }
     if (err == ERR_OK) {
         tcp_output(pcb);
-        Callbacks::after_lwip(*connection.stack);
+        Callbacks::after_io(*connection.stack);
         return size;
     }
     if (err == ERR_MEM) {
         connection.write_blocked = true;
         tcp_output(pcb); // what is queued goes out, so that its acks come back
-        Callbacks::after_lwip(*connection.stack);
+        Callbacks::after_io(*connection.stack);
         return std::size_t{0};
     }
     return std::unexpected(detail::error_of(err));
@@ -400,6 +398,15 @@ void TcpStream::release(bool reset) noexcept {
     }
     Callbacks::free(*connection);
     Callbacks::after_lwip(stack);
+}
+
+void TcpStream::set_nodelay(bool nodelay) noexcept {
+    if (connection_ == nullptr || connection_->pcb == nullptr)
+        return;
+    if (nodelay)
+        tcp_nagle_disable(connection_->pcb);
+    else
+        tcp_nagle_enable(connection_->pcb);
 }
 
 std::optional<Error> TcpStream::error() const noexcept {

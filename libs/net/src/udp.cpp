@@ -61,7 +61,6 @@ async::Task<Result<Datagram>> UdpSocket::receive(std::span<std::byte> buffer) no
     if (size > 0)
         pbuf_copy_partial(entry.packet, buffer.data(), static_cast<u16_t>(size), 0);
     pbuf_free(entry.packet);
-    Callbacks::after_lwip(*slot->stack); // the rx buffer may go back to the driver
     co_return Datagram{size, entry.from, length > size};
 }
 
@@ -82,7 +81,7 @@ Result<void> UdpSocket::send_to(std::span<const std::byte> data, Endpoint to) no
     const ip_addr_t address = detail::to_lwip(to.address);
     const err_t err = udp_sendto(slot->pcb, p, &address, to.port);
     pbuf_free(p);
-    Callbacks::after_lwip(*slot->stack);
+    Callbacks::after_io(*slot->stack);
     if (err != ERR_OK)
         return std::unexpected(err == ERR_VAL ? Error(Error::message_too_large) : detail::error_of(err));
     return {};
@@ -103,7 +102,6 @@ void UdpSocket::close() noexcept {
     slot->in_use = false;
     ++slot->generation;
     slot->receivers.notify_all();
-    Callbacks::after_lwip(*slot->stack);
 }
 
 } // namespace sel4::net

@@ -21,12 +21,33 @@
 /// co_await stream->write_all(std::span(buffer, **n));
 /// ```
 ///
+/// In a Microkit PD (RUNTIME cxx-minimal; link sel4-net, which brings sel4-lwip and
+/// sel4-async): the stack, the timers, the executor and a FramePool are globals (.bss), the
+/// driver's channel notifies, and notified() drives all three, timers first:
+///
+/// ```cpp
+/// void notified(sel4::microkit::ChannelSet channels) {
+///     if (channels.contains(timer_channel))
+///         timers.poll();              // lwIP's timeouts, the sockets' deadlines
+///     stack.poll();                   // frames in, lwIP's timeouts that are due, frames out
+///     executor.wake(channels.bits());
+///     executor.run_until_stalled();   // the socket tasks, woken by lwIP's callbacks
+/// }
+/// ```
+///
 /// lwIP's timeouts (TCP retransmissions, ARP, DHCP, DNS) run on the Stack's sel4::async::Timers
 /// through one timer entry set to lwIP's next timeout (sys_timeouts_sleeptime()). lwIP only adds
 /// timeouts while it runs, and it runs only from this library's calls, so the entry is re-set
-/// after each of them: it is always at lwIP's earliest timeout, with no periodic tick and no
-/// busy loop (an idle TCP stack still has lwIP's own cyclic timers, ARP's every 1 s, DHCP's
-/// every 500 ms and 60 s, which is lwIP's design).
+/// after each call that can start a timer: it is always at lwIP's earliest timeout, with no
+/// periodic tick of its own and no busy loop (lwIP's own cyclic timers remain: while an
+/// interface is up the earliest is DHCP's 500 ms, or ARP's 1 s, and TCP's 250 ms while any
+/// connection exists; that is lwIP's design). Reads and writes on a connection start no timer,
+/// so they only flush: the clock (perhaps a protected call to a timer driver) stays out of the
+/// data path.
+///
+/// Memory: a stream's slot is 104 bytes (64-bit); received data stays in lwIP's pbufs (the
+/// netif's PBUF_POOL copies) up to the receive window, TCP_WND; data written waits in lwIP's
+/// heap up to TCP_SND_BUF. Every wait is an awaiter on the waiting task's coroutine frame.
 ///
 /// Cancellation: every operation that waits is a Task, so it composes with when_any and
 /// Timers::timeout; a cancelled operation leaves nothing behind (its wait unlinks itself, data
@@ -308,6 +329,10 @@ public:
     void close() noexcept;
     /// Resets the connection (RST). The stream is then empty; waiting tasks get Error::closed.
     void abort() noexcept;
+
+    /// Sends small writes at once (no Nagle: TCP_NODELAY) when `nodelay`; lwIP's default is
+    /// Nagle's algorithm (a small segment waits while an earlier one is unacknowledged).
+    void set_nodelay(bool nodelay) noexcept;
 
     /// Whether the stream holds a connection (it may have failed: read() tells).
     bool is_open() const noexcept { return connection_ != nullptr; }
