@@ -349,12 +349,20 @@ int fail(const char *what) {
 
 int main(int argc, char **argv) {
     std::uint64_t frame_count = 100000, seed = 14;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    bool leak_one = false; // --leak-one-pbuf: the check of the check (lwip.fuzz-finds-leaks)
+    for (int i = 1; i < argc; ++i) {
         const std::string_view option = argv[i];
+        if (option == "--leak-one-pbuf") {
+            leak_one = true;
+            continue;
+        }
+        if (i + 1 >= argc)
+            break;
         if (option == "--frames")
             frame_count = std::strtoull(argv[i + 1], nullptr, 10);
         else if (option == "--seed")
             seed = std::strtoull(argv[i + 1], nullptr, 10);
+        ++i;
     }
     rng.seed(seed);
     const auto started = std::chrono::steady_clock::now();
@@ -388,6 +396,8 @@ int main(int argc, char **argv) {
             return fail("udp socket");
         udp_recv(udp_socket, udp_echo, nullptr);
 
+        if (leak_one)
+            (void)pbuf_alloc(PBUF_RAW, 100, PBUF_POOL);
         bool was_bound = false;
         for (std::uint64_t n = 0; n < frame_count; ++n) {
             const bool for_b = random_below(5) == 0;

@@ -132,5 +132,8 @@
 /* --- Random numbers: the hook that sel4::lwip::set_random() installs (arch/cc.h). --- */
 #define LWIP_RAND() (sel4_lwip_rand())
 #define LWIP_RANDOMIZE_INITIAL_LOCAL_PORTS 1
+/* TCP's initial sequence numbers from it too (lwIP's own are a counter plus its ticks:
+ * predictable, so an off-path peer could guess them). */
+#define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) (sel4_lwip_rand())
 
 #endif /* SEL4_LWIP_LWIPOPTS_H */
