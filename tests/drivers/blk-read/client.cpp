@@ -63,7 +63,7 @@ using Device = blk::QueueBlockDevice<slots>;
 using Cache = blk::BlockCache<Device, cache_blocks, block_bytes>;
 using Part = blk::Partition<Cache>;
 
-const mk::Channel driver(0);
+const mk::Channel driver(4); // the standard blk channel (drivers/systems.cmake)
 async::FramePool<32 * 1024> frames;
 
 [[noreturn]] void fail(const char *what, std::uint64_t detail = 0) noexcept {

@@ -17,7 +17,7 @@ namespace rng = sel4::drivers::rng;
 
 namespace {
 
-const rng::Client entropy(mk::Channel(0));
+const rng::Client entropy(mk::Channel(3)); // the standard rng channel (drivers/systems.cmake)
 
 [[noreturn]] void fail(const char *what, std::uint64_t detail = 0) noexcept {
     sel4::debug::println("rng-entropy: FAIL: {} ({})", what, detail);

@@ -35,7 +35,7 @@ SEL4_MICROKIT_VARIABLE(tx_data_vaddr, sel4::Word)
 
 namespace {
 
-const mk::Channel driver(0);
+const mk::Channel driver(1); // the standard net channel (drivers/systems.cmake)
 constexpr std::array<std::uint8_t, 4> our_ip{10, 0, 2, 15};
 constexpr std::array<std::uint8_t, 4> gateway_ip{10, 0, 2, 2};
 constexpr std::uint64_t bad_rx_offset = 0x7ff00; // inside no whole buffer of the region
