@@ -177,7 +177,8 @@ public:
     /// frames that waited for tx buffers, asks the driver for the signals it needs (rx active,
     /// and tx free when frames wait) and notifies the driver once if it asked. Call from
     /// notified() on the driver's channel, and after anything that may have sent (lwIP's own
-    /// output notifies by itself). Returns the number of frames received.
+    /// output notifies by itself). Returns the number of descriptors taken from rx active
+    /// (frames and refused descriptors).
     std::size_t poll() noexcept;
 
     /// lwIP's interface, for the raw API (dhcp_start, netif_set_status_callback, ...).
