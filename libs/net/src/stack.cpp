@@ -53,6 +53,29 @@ void Stack::start() noexcept {
 }
 
 Stack::~Stack() {
+    // Sockets still open: their pcbs lose our callbacks first (lwIP would call into slots that
+    // are about to go), then go. Tasks must not wait on them any more (see the class).
+    for (auto &slot : connections_) {
+        if (!slot.in_use)
+            continue;
+        if (tcp_pcb *pcb = detail::Callbacks::detach(slot))
+            tcp_abort(pcb);
+        detail::free_received(slot);
+    }
+    for (auto &slot : listeners_)
+        if (slot.in_use && slot.pcb != nullptr) {
+            tcp_arg(slot.pcb, nullptr);
+            tcp_accept(slot.pcb, nullptr);
+            tcp_close(slot.pcb);
+            slot.pcb = nullptr;
+        }
+    for (auto &slot : udp_)
+        if (slot.in_use && slot.pcb != nullptr) {
+            udp_remove(slot.pcb);
+            slot.pcb = nullptr;
+            for (; slot.count > 0; --slot.count, slot.head = (slot.head + 1) % udp_queue_depth)
+                pbuf_free(slot.queue[slot.head].packet);
+        }
     ::netif &netif = interface_.lwip_netif();
 #if LWIP_DHCP
     if (dhcp_started_)

@@ -203,7 +203,10 @@ public:
     Stack(Interface &interface, async::Timers &timers) noexcept;
     Stack(const Stack &) = delete;
     Stack &operator=(const Stack &) = delete;
-    /// Stops DHCP, takes the netif down, drops lwIP's timer entry.
+    /// Resets the connections still open and closes the listeners and sockets still open (their
+    /// handles are then dangling: destroy them and their tasks first), stops DHCP, takes the
+    /// netif down (the Stack's own netif leaves lwIP), drops lwIP's timer entry. A DNS query
+    /// still in flight keeps its slot as lwIP's callback argument: no resolve() may be pending.
     ~Stack();
 
     /// Starts DHCP on the interface; Error::out_of_memory when lwIP cannot.
