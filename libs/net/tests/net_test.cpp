@@ -337,8 +337,15 @@ TEST_F(NetTest, EchoOneMebibyteEachOverSixteenConnections) {
 }
 
 TEST_F(NetTest, ThirtyTwoConnectionsAtOnce) {
+    const std::size_t packets_before = loop().packets;
+    const std::size_t lost_before = loop().dropped_no_memory;
     echo_test(stack, executor, 7002, 32, 64 * 1024, 10ms, [this] { advance(10ms, 10ms); });
     EXPECT_EQ(stack.stats().streams_high_water, 64u); // both ends of 32 connections
+    std::printf("[ stats    ] 32 x 64 KiB echoed over 32 concurrent connections: %zu packets (%zu lost: no pbuf), "
+                "%zu accepts refused, lwIP heap high water %zu of %zu, pbuf pool high water %u of %u\n",
+                loop().packets - packets_before, loop().dropped_no_memory - lost_before, stack.stats().accepts_refused,
+                lwip::usage().heap_max, lwip::usage().heap_size, unsigned{lwip::usage().pbuf_pool_max},
+                unsigned{lwip::usage().pbuf_pool_size});
 }
 
 // A sender blocks when the receiver does not read (its window and the send buffer full) and
