@@ -575,6 +575,57 @@ TEST_F(NetTest, CancelledAcceptAndConnectLeaveNothingBehind) {
     EXPECT_EQ(stack.stats().streams_open, listener->pending());
 }
 
+// when_any over reads of two streams: the first with data wins, the other read is cancelled
+// and its stream reads on normally afterwards.
+async::Task<std::size_t> first_of(TcpStream &a, TcpStream &b, std::span<std::byte> buffer_a,
+                                  std::span<std::byte> buffer_b) {
+    auto winner = co_await async::when_any(a.read(buffer_a), b.read(buffer_b));
+    co_return winner.index();
+}
+
+TEST_F(NetTest, WhenAnyCancelsTheLosingRead) {
+    auto listener = TcpListener::listen(stack, 7012, 4);
+    ASSERT_TRUE(listener);
+    auto one = connected_pair(*this, stack, executor, *listener, 7012, [this] { return run(); });
+    auto two = connected_pair(*this, stack, executor, *listener, 7012, [this] { return run(); });
+    std::byte buffer_a[16], buffer_b[16];
+    auto racing = spawn(first_of(one.client, two.client, buffer_a, buffer_b));
+    run();
+    EXPECT_FALSE(racing.done());
+    const std::byte data[] = {std::byte{9}};
+    auto writing = spawn(two.server.write_all(data));
+    run();
+    ASSERT_TRUE(racing.done());
+    EXPECT_EQ(racing.take(), 1u);
+    EXPECT_EQ(buffer_b[0], std::byte{9});
+    auto again = spawn(one.server.write_all(data));
+    auto reading = spawn(read_some(one.client));
+    run();
+    ASSERT_TRUE(reading.done());
+    EXPECT_EQ(reading.take(), Result<std::size_t>(1));
+}
+
+// close() with data not yet read is still a graceful close: the unread bytes are acknowledged
+// first, so lwIP sends a FIN (the peer reads 0), not a reset. (Data that arrives after the
+// close is answered with a reset, as TCP does.)
+TEST_F(NetTest, CloseWithUnreadDataIsGraceful) {
+    auto listener = TcpListener::listen(stack, 7013, 4);
+    ASSERT_TRUE(listener);
+    auto [server, client_stream] = connected_pair(*this, stack, executor, *listener, 7013, [this] { return run(); });
+    const auto data = pattern(5000, 5);
+    auto writing = spawn(client_stream.write_all(data));
+    run();
+    advance(1s); // Nagle holds the last small segment until lwIP's delayed ack (its fast timer)
+    ASSERT_TRUE(writing.done() && writing.take());
+    EXPECT_EQ(server.buffered(), data.size());
+    server.close();
+    auto reading = spawn(read_some(client_stream));
+    run();
+    ASSERT_TRUE(reading.done());
+    EXPECT_EQ(reading.take(), Result<std::size_t>(0));
+    EXPECT_FALSE(client_stream.error());
+}
+
 TEST_F(NetTest, ListenerLimits) {
     EXPECT_EQ(TcpListener::listen(stack, 0, 4).error(), Error::invalid_argument);
     EXPECT_EQ(TcpListener::listen(stack, 7010, 0).error(), Error::invalid_argument);
