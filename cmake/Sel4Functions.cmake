@@ -148,14 +148,14 @@ function(add_sel4_microkit_pd target)
 endfunction()
 
 # add_sel4_microkit_system(<name> SYSTEM <file.system> PDS <target>... [SEARCH_PATH <dir>...]
-#                          [DEPENDS <file>...])
+#                          [DEPENDS <file>...] [QEMU_ARGS <arg>...])
 # The target <name> builds the Microkit system with the SDK's tool (sel4-microkit, as
 # `microkit <file.system> --board <board> --config debug`), finding the program images of the
 # PDS targets (and prefill files in SEARCH_PATH): <name>/loader.img, report.txt, report.json and
 # the CapDL spec spec.json. It is an image for sel4_qemu_run and add_sel4_qemu_test, and
-# <name>-run boots it.
+# <name>-run boots it (with QEMU_ARGS: the devices its drivers need).
 function(add_sel4_microkit_system name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "SYSTEM" "PDS;SEARCH_PATH;DEPENDS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "SYSTEM" "PDS;SEARCH_PATH;DEPENDS;QEMU_ARGS")
   if(NOT arg_SYSTEM)
     message(FATAL_ERROR "add_sel4_microkit_system(${name}): SYSTEM <file.system> is required")
   endif()
@@ -182,7 +182,7 @@ function(add_sel4_microkit_system name)
     COMMENT "Building the Microkit system ${name}" COMMAND_EXPAND_LISTS VERBATIM)
   add_custom_target(${name} ALL DEPENDS ${outputs})
   set_target_properties(${name} PROPERTIES SEL4_IMAGE_FILE ${image} SEL4_QEMU_BOOT_ARGS "${boot}")
-  sel4_qemu_run(${name}-run IMAGE ${name})
+  sel4_qemu_run(${name}-run IMAGE ${name} QEMU_ARGS ${arg_QEMU_ARGS})
 endfunction()
 
 # The QEMU command line that boots <image> (made by sel4_image) on this world's machine.

@@ -58,6 +58,8 @@ TEST_F(NetifTest, StartGivesTheDriverEveryBuffer) {
     EXPECT_EQ(netif.get()->mtu, 1500);
     EXPECT_EQ(netif.mac(), lwip::MacAddress{our_mac});
     EXPECT_EQ(lwip::MacAddress::from_u64(0x563412005452).bytes, our_mac);
+    EXPECT_EQ(lwip::MacAddress::from_u64(0x563412005452).to_text().view(), "52:54:00:12:34:56");
+    static_assert(lwip::MacAddress::from_u64(0x0f0e0d0c0b0a).to_text().view() == "0a:0b:0c:0d:0e:0f");
     EXPECT_EQ(lwip::MacAddress{our_mac}.to_u64(), 0x563412005452u);
 }
 

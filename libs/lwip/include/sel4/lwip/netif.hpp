@@ -62,6 +62,24 @@ struct MacAddress {
             mac |= std::uint64_t{bytes[i]} << (8 * i);
         return mac;
     }
+    /// The address as text, `52:54:00:12:34:56`.
+    struct Text {
+        std::array<char, 17> chars{}; ///< Six pairs of lower-case hex digits and colons.
+        /// The text.
+        constexpr std::string_view view() const noexcept { return std::string_view(chars.data(), chars.size()); }
+    };
+    /// `52:54:00:12:34:56`.
+    constexpr Text to_text() const noexcept {
+        constexpr char digits[] = "0123456789abcdef";
+        Text text;
+        for (std::size_t i = 0; i < bytes.size(); ++i) {
+            text.chars[3 * i] = digits[bytes[i] >> 4];
+            text.chars[3 * i + 1] = digits[bytes[i] & 0xf];
+            if (i + 1 < bytes.size())
+                text.chars[3 * i + 2] = ':';
+        }
+        return text;
+    }
     /// Equal bytes.
     constexpr bool operator==(const MacAddress &) const noexcept = default;
 };
