@@ -14,6 +14,12 @@ namespace sel4::net {
 namespace {
 // lwIP's state is global: one Stack at a time.
 constinit Stack *the_stack = nullptr;
+
+// lwIP's sys_now() from `clock`.
+void install_clock(async::Clock &clock) noexcept {
+    lwip::set_clock([](void *context) noexcept { return static_cast<async::Clock *>(context)->now().nanoseconds(); },
+                    &clock);
+}
 } // namespace
 
 Stack::Stack(queue::net::QueuePair rx, queue::net::QueuePair tx, shared_memory::Region rx_data,
@@ -21,6 +27,7 @@ Stack::Stack(queue::net::QueuePair rx, queue::net::QueuePair tx, shared_memory::
              lwip::NotifyDriver notify_driver) noexcept
     : device_(std::in_place, lwip::Netif::Config{rx, tx, rx_data, tx_data, mac, notify_driver}),
       interface_(*device_), timers_(timers), timer_(*this) {
+    install_clock(timers_.clock()); // before lwip_init() sets its cyclic timers from sys_now()
     if (auto started = device_->netif.start(); !started)
         async::detail::fatal(lwip::describe(started.error()).data()); // the literals end in NUL
     start();
@@ -28,6 +35,7 @@ Stack::Stack(queue::net::QueuePair rx, queue::net::QueuePair tx, shared_memory::
 
 Stack::Stack(Interface &interface, async::Timers &timers) noexcept
     : interface_(interface), timers_(timers), timer_(*this) {
+    install_clock(timers_.clock());
     start();
 }
 
@@ -35,8 +43,6 @@ void Stack::start() noexcept {
     if (the_stack != nullptr)
         async::detail::fatal("sel4::net: a second Stack (lwIP's state is global: one per PD)");
     the_stack = this;
-    lwip::set_clock([](void *clock) noexcept { return static_cast<async::Clock *>(clock)->now().nanoseconds(); },
-                    &timers_.clock());
     for (auto &slot : connections_)
         slot.stack = this;
     for (auto &slot : listeners_)
