@@ -6,8 +6,9 @@
 # command (CPP_SEL4_QEMU_COMMAND of cmake/worlds/microkit-aarch64.cmake: -machine
 # virt,virtualization=on -cpu cortex-a53 -smp 1 -m 2048M, TCG) with the same network:
 #   -global virtio-mmio.force-legacy=false -netdev user,id=net0,hostfwd=tcp:127.0.0.1:PORT-:1234
-#   -device virtio-net-device,netdev=net0,bus=virtio-mmio-bus.0
-# (PORT a free loopback port chosen at run time) and the same extra devices (--qemu-extra).
+#   -device virtio-net-device,netdev=net0,bus=virtio-mmio-bus.0 -device virtio-rng-device,bus=virtio-mmio-bus.2
+# (PORT a free loopback port chosen at run time; the rng feeds the echo server's TCP sequence
+# numbers) and the same extra devices (--qemu-extra).
 #   1. cpp-sel4: the Microkit system examples/microkit/echo-server (lwIP over the virtio-net
 #      driver PD, DHCP from QEMU, TCP echo on port 1234); ready at `... listening on A:1234`.
 #   2. Linux: Debian's arm64 kernel (linux-image-arm64's current linux-image-*-arm64) with an
@@ -45,7 +46,7 @@
 # fetches linux-image-*-arm64 and busybox-static:arm64 with `apt-get download` into
 # BENCH_BUILD_ROOT/bench-net/debs (default build/, never committed), unpacks them with
 # `dpkg-deb -x` and makes the initramfs there. It builds nothing else: the echo server's image
-# comes from `cmake --build build/microkit-aarch64 --target echo-server` (or --image).
+# comes from `cmake --build build/microkit-aarch64 --target microkit-echo-server` (or --image).
 # NET_CLIENT overrides the client script; LINUX_PACKAGE the kernel package (e.g.
 # linux-image-6.1.0-57-arm64).
 set -euo pipefail
@@ -102,7 +103,7 @@ if [ "$linux_only" = 0 ]; then
     fi
     if [ -z "$image" ] || [ ! -f "$image" ]; then
         echo "bench/net.sh: no echo-server image${image:+ at $image}; build it with" >&2
-        echo "  cmake --preset $world -B build/$world && cmake --build build/$world --target echo-server" >&2
+        echo "  cmake --preset $world -B build/$world && cmake --build build/$world --target microkit-echo-server" >&2
         echo "or pass --image PATH/loader.img (--linux-only measures the Linux guest alone)" >&2
         exit 1
     fi
@@ -241,7 +242,8 @@ measure() {
         # shellcheck disable=SC2086 # the command lines' words
         timeout "$timeout_s" $qemu -global virtio-mmio.force-legacy=false \
             -netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$port-:$guest_port" \
-            -device virtio-net-device,netdev=net0,bus=virtio-mmio-bus.0 $qemu_extra "$@" </dev/null >"$log" 2>&1 &
+            -device virtio-net-device,netdev=net0,bus=virtio-mmio-bus.0 \
+            -device virtio-rng-device,bus=virtio-mmio-bus.2 $qemu_extra "$@" </dev/null >"$log" 2>&1 &
         qemu_pid=$!
         ready_at=""
         while kill -0 "$qemu_pid" 2>/dev/null; do
@@ -269,14 +271,26 @@ measure() {
     local run out mbps=() rates=() echo_timeout=$((60 + bytes / 100000))
     if run_client "$name" "$port" tcp-echo --bytes $((bytes / 10)) --connections "$connections" --timeout "$echo_timeout"; then
         echo "$name: warm-up $out"
+        # A run that fails (a reset, a timeout) is reported and left out of the best.
+        local failed=0 last_failure=""
         for ((run = 1; run <= runs; run++)); do
-            run_client "$name" "$port" tcp-echo --bytes "$bytes" --connections "$connections" --timeout "$echo_timeout" || break
-            echo "$name: $out"
-            mbps+=("$(echo "$out" | sed -n 's/.*: \([0-9.]*\) MB\/s.*/\1/p')")
-            run_client "$name" "$port" tcp-rate --seconds "$seconds" --connections "$rate_connections" --timeout $((seconds + 60)) || break
-            echo "$name: $out"
-            rates+=("$(echo "$out" | sed -n 's/.*: \([0-9.]*\) per second.*/\1/p')")
+            if run_client "$name" "$port" tcp-echo --bytes "$bytes" --connections "$connections" --timeout "$echo_timeout"; then
+                echo "$name: $out"
+                mbps+=("$(echo "$out" | sed -n 's/.*: \([0-9.]*\) MB\/s.*/\1/p')")
+            else
+                echo "$name: run $run failed: $result_note"
+                failed=$((failed + 1)) last_failure=$result_note
+            fi
+            if run_client "$name" "$port" tcp-rate --seconds "$seconds" --connections "$rate_connections" --timeout $((seconds + 60)); then
+                echo "$name: $out"
+                rates+=("$(echo "$out" | sed -n 's/.*: \([0-9.]*\) per second.*/\1/p')")
+            else
+                echo "$name: run $run failed: $result_note"
+                failed=$((failed + 1)) last_failure=$result_note
+            fi
         done
+        result_note=""
+        [ "$failed" -eq 0 ] || result_note="$failed of $((2 * runs)) measurements failed; the last: $last_failure"
     fi
     if grep -q -a -E "$failure" "$log"; then
         result_note="$name: $(grep -m1 -a -E "$failure" "$log")"

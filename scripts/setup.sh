@@ -9,8 +9,11 @@ packages=(
     cmake ninja-build g++ g++-aarch64-linux-gnu g++-riscv64-linux-gnu libgtest-dev nlohmann-json3-dev libtinyxml2-dev
     libcli11-dev doxygen libexpat1-dev zlib1g-dev time
     pkg-config libdw-dev qemu-system-x86 qemu-system-arm qemu-system-misc
-    # unpacking the C libraries the targets build from Debian's source packages (musl)
+    # unpacking the C libraries the targets build from Debian's source packages (musl, zlib, lwIP)
     dpkg-dev
+    # bench/net.sh's Linux guest: its initramfs (the kernel and busybox come from Debian's arm64
+    # packages, which the script downloads with apt-get download: the arm64 architecture below)
+    cpio
     # building the seL4 kernel itself (the prerequisite; see README)
     python3 python3-yaml python3-jinja2 python3-lxml python3-ply python3-six python3-future
     python3-jsonschema python3-pyelftools device-tree-compiler
@@ -29,6 +32,11 @@ Suites: bookworm bookworm-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
+fi
+# bench/net.sh downloads Debian's arm64 kernel and busybox-static for its Linux guest.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "=== adding the arm64 architecture to dpkg (bench/net.sh's Linux guest)"
+    $sudo dpkg --add-architecture arm64
 fi
 echo "=== installing Debian packages"
 $sudo apt-get update -q

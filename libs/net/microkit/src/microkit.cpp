@@ -2,9 +2,12 @@
 #include <sel4/net/microkit.hpp>
 
 #include <sel4/drivers/net.hpp>
+#include <sel4/lwip/port.hpp>
 #include <sel4/microkit/memory.hpp>
 #include <sel4/runtime/abort.hpp>
 #include <sel4/shared_memory.hpp>
+
+#include <cstring>
 
 // The addresses where the system maps the net driver's queues and data regions into this PD
 // (the setvar names of @NET_CLIENT_MAPS@, drivers/systems.cmake).
@@ -20,6 +23,15 @@ namespace sel4::net::microkit {
 namespace {
 
 void notify_driver(void *) noexcept { net_channel.notify(); }
+
+std::uint32_t lwip_random(void *client) noexcept { return static_cast<Client *>(client)->random(); }
+
+std::uint64_t splitmix64(std::uint64_t &state) noexcept {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+    return z ^ (z >> 31);
+}
 
 } // namespace
 
@@ -37,11 +49,31 @@ Stack &Client::start() noexcept {
     if (!mac)
         sel4_runtime::fatal("sel4::net::microkit: the net driver's MAC address: ", mac.error().describe());
     mac_ = lwip::MacAddress::from_u64(mac->mac);
+    lwip::set_random(lwip_random, this);
     using shared_memory::Region;
     stack_.emplace(queues->rx, queues->tx, Region::at_address(rx_data_vaddr.get(), driver::data_region_bytes),
                    Region::at_address(tx_data_vaddr.get(), driver::data_region_bytes), mac_, timers_,
                    lwip::NotifyDriver{notify_driver, nullptr});
     return *stack_; // its netif put every buffer in the free queues and notified the driver
+}
+
+std::uint32_t Client::random() noexcept {
+    if (entropy_left_ < sizeof(std::uint32_t)) {
+        auto given = rng_.read(entropy_);
+        entropy_left_ = given ? *given : 0;
+    }
+    std::uint32_t value;
+    if (entropy_left_ >= sizeof value) {
+        entropy_left_ -= sizeof value;
+        std::memcpy(&value, entropy_.data() + entropy_left_, sizeof value);
+        mix_ = (mix_ << 32 | mix_ >> 32) ^ value;
+        return value;
+    }
+    // The driver's pool is empty until its device refills it: the sequence, keyed by every
+    // value the driver gave and by the time.
+    ++fallbacks_;
+    mix_ ^= clock_.now().nanoseconds();
+    return static_cast<std::uint32_t>(splitmix64(mix_) >> 32);
 }
 
 void Client::notified(sel4::microkit::ChannelSet channels, async::Executor &executor) noexcept {
