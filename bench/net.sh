@@ -37,7 +37,11 @@
 # row compares cpp-sel4 with that (busybox-static has no single-process echo server).
 #
 #   bench/net.sh [--bytes SIZE] [--connections N] [--seconds S] [--rate-connections N]
-#                [--runs N] [--linux-only] [--image LOADER_IMG] [--qemu-extra "ARGS"] [--timeout S]
+#                [--runs N] [--linux-only] [--no-offloads] [--image LOADER_IMG] [--qemu-extra "ARGS"]
+#                [--timeout S]
+#   --no-offloads: the virtio-net device offers neither checksum offload nor TSO/GSO nor merged
+#   rx buffers (what cpp-sel4's driver takes anyway: VERSION_1 and MAC only), so Linux sends
+#   and receives one frame per MSS as the echo server does.
 #   defaults: --bytes 10M (K, M, G: KiB, MiB, GiB) --connections 16 --seconds 10
 #             --rate-connections 1 --runs 5 --timeout 600 (each QEMU's whole life)
 #
@@ -59,6 +63,7 @@ world=microkit-aarch64
 guest_port=1234
 
 bytes_arg=10M connections=16 seconds=10 rate_connections=1 runs=5 linux_only=0 image="" qemu_extra="" timeout_s=600
+net_device_options=
 usage() { sed -n '/^#   bench\/net.sh/,/^#   defaults/p' "$0" | sed 's/^# \{0,3\}//'; }
 while [ $# -gt 0 ]; do
     case $1 in
@@ -68,6 +73,10 @@ while [ $# -gt 0 ]; do
     --rate-connections) rate_connections=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --linux-only) linux_only=1; shift ;;
+    --no-offloads)
+        net_device_options=",csum=off,guest_csum=off,gso=off,host_tso4=off,host_tso6=off,host_ufo=off"
+        net_device_options+=",guest_tso4=off,guest_tso6=off,guest_ufo=off,guest_ecn=off,host_ecn=off,mrg_rxbuf=off"
+        shift ;;
     --image) image=$2; shift 2 ;;
     --qemu-extra) qemu_extra=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
@@ -89,7 +98,7 @@ for n in "$bytes" "$connections" "$seconds" "$rate_connections" "$runs" "$timeou
 done
 
 echo "command: bench/net.sh --bytes $bytes_arg --connections $connections --seconds $seconds" \
-     "--rate-connections $rate_connections --runs $runs$([ "$linux_only" = 1 ] && echo ' --linux-only')"
+     "--rate-connections $rate_connections --runs $runs$([ "$linux_only" = 1 ] && echo ' --linux-only')$([ -n "$net_device_options" ] && echo ' --no-offloads')"
 
 [ -f "$client_script" ] || {
     echo "bench/net.sh: no client $client_script (tests/support/net-client.py; NET_CLIENT=... to use another)" >&2
@@ -242,7 +251,7 @@ measure() {
         # shellcheck disable=SC2086 # the command lines' words
         timeout "$timeout_s" $qemu -global virtio-mmio.force-legacy=false \
             -netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$port-:$guest_port" \
-            -device virtio-net-device,netdev=net0,bus=virtio-mmio-bus.0 \
+            -device "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.0$net_device_options" \
             -device virtio-rng-device,bus=virtio-mmio-bus.2 $qemu_extra "$@" </dev/null >"$log" 2>&1 &
         qemu_pid=$!
         ready_at=""
@@ -321,7 +330,7 @@ row() {
         printf "| %-28s | %12s | %12s | %8s |\n", what, sa, sb, r }'
 }
 echo
-echo "TCP echo through QEMU user-network hostfwd, $world (TCG, -smp 1); best of $runs;" \
+echo "TCP echo through QEMU user-network hostfwd, $world (TCG, -smp 1)$([ -n "$net_device_options" ] && echo ", no virtio-net offloads"); best of $runs;" \
      "$bytes_arg over $connections connections;" \
      "rate for $seconds s, $rate_connections at a time; load average $load"
 echo "Linux guest: $linux_package $(dpkg-deb -f "$kernel_deb" Version) ($kernel_release)," \
