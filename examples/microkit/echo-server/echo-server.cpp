@@ -33,9 +33,10 @@ constexpr std::uint16_t udp_port = 1235;
 constexpr std::size_t max_connections = 32;
 constexpr auto idle_timeout = 30s;
 
-// Frames: a connection's task holds its 2 KiB buffer; the reads and writes it awaits are
-// frames too. 32 connections and the listener's and UDP's tasks fit with room to spare.
-async::FramePool<256 * 1024> frames;
+// Frames: a connection's task holds its buffer (four segments: fewer, fuller segments than a
+// 2 KiB buffer gives); the reads and writes it awaits are frames too. 32 connections and the
+// listener's and UDP's tasks fit with room to spare.
+async::FramePool<320 * 1024> frames;
 net::microkit::Client network;
 async::Executor executor;
 
@@ -50,7 +51,7 @@ struct Totals {
 
 async::Task<void> echo(net::TcpStream stream) {
     const auto peer = stream.peer();
-    std::array<std::byte, 2048> buffer;
+    std::array<std::byte, 4 * 1460> buffer; // four full segments a write
     std::uint64_t echoed = 0;
     for (;;) {
         auto got = co_await network.timers().timeout(stream.read(buffer), idle_timeout);
