@@ -16,10 +16,12 @@
 #include <sel4/block/server.hpp>
 #include <sel4/block/storage_info.hpp>
 #include <sel4/drivers/blk.hpp>
+#include <sel4/drivers/blk/regions.hpp>
 #include <sel4/log.hpp>
 #include <sel4/microkit.hpp>
 #include <sel4/queue/blk.hpp>
 #include <sel4/virtio.hpp>
+#include <sel4/virtio/driver.hpp>
 
 #include <array>
 #include <cstring>
@@ -31,21 +33,7 @@ namespace blk = sel4::block;
 namespace qblk = sel4::queue::blk;
 namespace log = sel4::log;
 
-SEL4_MICROKIT_VARIABLE(regs_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(regs_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(regs_paddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(responses_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(responses_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(info_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(info_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(data_size, sel4::Word)
 SEL4_MICROKIT_VARIABLE(data_paddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(dma_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(dma_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(dma_paddr, sel4::Word)
 
 namespace {
 
@@ -80,10 +68,6 @@ using Queue = v::SplitQueue<queue_size>;
 const mk::Channel client(sel4::drivers::blk::client_channel);
 const mk::Channel device_irq(sel4::drivers::blk::irq_channel);
 
-sel4::shared_memory::Region region(const mk::Variable<sel4::Word> &vaddr, const mk::Variable<sel4::Word> &size) {
-    return sel4::shared_memory::Region::at_address(vaddr.get(), size.get());
-}
-
 struct Slot {
     bool busy = false;
     std::uint32_t id = 0;       // the client's request id
@@ -91,34 +75,24 @@ struct Slot {
     bool read = false;
 };
 
-void log_error(const char *what, const v::Error &error) {
-    log::error("{}: {} (device reported {:#x}, expected {:#x})", what, error.describe(), error.got, error.want);
-}
+using v::driver::log_error;
 
 class Driver {
 public:
     // Everything up to DRIVER_OK and the storage information; false (logged) when the device
     // or the system description is not as the driver needs.
     bool start() {
-        auto slot = v::find_slot(regs_vaddr.get(), regs_size.get(), v::DeviceType::block);
-        if (!slot) {
-            log_error("no virtio-blk device in the register region", slot.error());
+        v::driver::Device *found = v::driver::find_device(transport_, v::DeviceType::block, "virtio-blk");
+        if (found == nullptr)
             return false;
-        }
-        transport_.emplace(v::MmioBus(slot->vaddr));
-        v::Transport<v::MmioBus> &device = *transport_;
-        log::info("virtio-blk at {:#x} (vendor {:#x})", regs_paddr.get() + slot->offset, device.vendor_id());
+        v::driver::Device &device = *found;
 
-        std::uint64_t offered = 0;
         const std::uint64_t wanted = v::feature::bit(feature::read_only) | v::feature::bit(feature::blk_size) |
                                      v::feature::bit(feature::flush) | v::feature::bit(feature::geometry);
-        auto features = device.negotiate(wanted, v::feature::bit(v::feature::version_1), &offered);
-        if (!features) {
-            log_error("feature negotiation", features.error());
+        auto features = v::driver::negotiate(device, wanted);
+        if (!features)
             return false;
-        }
         features_ = *features;
-        log::info("features offered {:#x}, taken {:#x}", offered, features_);
 
         auto info = device.read_config([&](auto &space) {
             blk::StorageInfo read{};
@@ -147,7 +121,7 @@ public:
             log::warn("capacity {} sectors is not a whole number of 4 KiB blocks: the last {} sectors are not served",
                       info->second, info->second % sectors_per_block);
 
-        v::DmaArena arena(dma_vaddr.get(), dma_paddr.get(), dma_size.get());
+        v::DmaArena arena = v::driver::dma();
         auto rings = arena.take(Queue::bytes_for(queue_size), v::ring_alignment);
         auto headers = arena.take(sizeof(RequestHeader) * max_in_flight, 16);
         auto statuses = arena.take(max_in_flight, 1);
@@ -159,30 +133,22 @@ public:
         }
         headers_ = *headers;
         statuses_ = *statuses;
-        if (auto attached = queue_.attach(*rings, queue_size); !attached) {
-            log_error("the virtqueue", attached.error());
-            device.mark_failed();
+        if (!v::driver::attach_queue(device, queue_, *rings, queue_size, "the virtqueue"))
             return false;
-        }
-        if (auto set = device.setup_queue(0, queue_); !set) {
-            log_error("queue 0", set.error());
+        if (!v::driver::setup_queue(device, 0, queue_, "queue 0"))
             return false;
-        }
-        if (auto ok = device.driver_ok(); !ok) {
-            log_error("DRIVER_OK", ok.error());
+        if (!v::driver::driver_ok(device))
             return false;
-        }
 
-        auto queues = qblk::QueuePair::attach(region(requests_vaddr, requests_size),
-                                              region(responses_vaddr, responses_size),
-                                              sel4::drivers::blk::queue_capacity);
-        auto shared_info = blk::SharedStorageInfo::attach(region(info_vaddr, info_size));
+        const sel4::drivers::blk::Regions regions = sel4::drivers::blk::regions();
+        auto queues = qblk::QueuePair::attach(regions.requests, regions.responses, sel4::drivers::blk::queue_capacity);
+        auto shared_info = blk::SharedStorageInfo::attach(regions.info);
         if (!queues || !shared_info) {
             log::error("the block queues or the storage information do not fit their regions");
             device.mark_failed();
             return false;
         }
-        server_.emplace(*queues, region(data_vaddr, data_size), info_.capacity, info_.read_only);
+        server_.emplace(*queues, regions.data, info_.capacity, info_.read_only);
         shared_info->publish(info_);
         log::info("capacity {} blocks of 4096 bytes ({} sectors){}, ready", info_.capacity, info->second,
                   info_.read_only ? ", read-only" : "");
@@ -301,7 +267,7 @@ private:
         (void)server_->respond(slot.id, status, status == qblk::ResponseStatus::ok ? slot.count : std::uint16_t{0});
     }
 
-    std::optional<v::Transport<v::MmioBus>> transport_;
+    std::optional<v::driver::Device> transport_;
     std::uint64_t features_ = 0;
     blk::StorageInfo info_{};
     v::DmaRegion headers_{}, statuses_{};

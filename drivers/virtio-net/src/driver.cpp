@@ -18,6 +18,7 @@
 #include <sel4/microkit.hpp>
 #include <sel4/queue/net.hpp>
 #include <sel4/virtio.hpp>
+#include <sel4/virtio/driver.hpp>
 
 #include <array>
 #include <optional>
@@ -28,18 +29,12 @@ namespace net = sel4::drivers::net;
 namespace qnet = sel4::queue::net;
 namespace log = sel4::log;
 
-SEL4_MICROKIT_VARIABLE(regs_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(regs_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(regs_paddr, sel4::Word)
 SEL4_MICROKIT_VARIABLE(rx_free_vaddr, sel4::Word)
 SEL4_MICROKIT_VARIABLE(rx_active_vaddr, sel4::Word)
 SEL4_MICROKIT_VARIABLE(tx_free_vaddr, sel4::Word)
 SEL4_MICROKIT_VARIABLE(tx_active_vaddr, sel4::Word)
 SEL4_MICROKIT_VARIABLE(rx_data_paddr, sel4::Word)
 SEL4_MICROKIT_VARIABLE(tx_data_paddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(dma_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(dma_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(dma_paddr, sel4::Word)
 
 namespace {
 
@@ -57,9 +52,7 @@ using Queue = v::SplitQueue<max_queue_size>;
 const mk::Channel client(net::client_channel);
 const mk::Channel device_irq(net::irq_channel);
 
-void log_error(const char *what, const v::Error &error) {
-    log::error("{}: {} (device reported {:#x}, expected {:#x})", what, error.describe(), error.got, error.want);
-}
+using v::driver::log_error;
 
 // One direction: the virtqueue, its headers in DMA memory, and which client buffer each
 // header slot carries.
@@ -86,21 +79,13 @@ struct Direction {
 class Driver {
 public:
     bool start() {
-        auto slot = v::find_slot(regs_vaddr.get(), regs_size.get(), v::DeviceType::network);
-        if (!slot) {
-            log_error("no virtio-net device in the register region", slot.error());
+        v::driver::Device *found = v::driver::find_device(transport_, v::DeviceType::network, "virtio-net");
+        if (found == nullptr)
             return false;
-        }
-        transport_.emplace(v::MmioBus(slot->vaddr));
-        auto &device = *transport_;
-        log::info("virtio-net at {:#x}", regs_paddr.get() + slot->offset);
-        std::uint64_t offered = 0;
-        auto features = device.negotiate(v::feature::bit(feature::mac), v::feature::bit(v::feature::version_1), &offered);
-        if (!features) {
-            log_error("feature negotiation", features.error());
+        v::driver::Device &device = *found;
+        auto features = v::driver::negotiate(device, v::feature::bit(feature::mac));
+        if (!features)
             return false;
-        }
-        log::info("features offered {:#x}, taken {:#x}", offered, *features);
         if ((*features & v::feature::bit(feature::mac)) != 0) {
             auto mac = device.read_config([](auto &space) {
                 std::uint64_t value = 0;
@@ -120,7 +105,7 @@ public:
         }
         log::info("MAC {}", net::Mac{mac_}.text().data());
 
-        v::DmaArena arena(dma_vaddr.get(), dma_paddr.get(), dma_size.get());
+        v::DmaArena arena = v::driver::dma();
         for (std::uint32_t index : {rx_queue, tx_queue}) {
             Direction &d = index == rx_queue ? rx_ : tx_;
             const std::uint32_t max = device.queue_max(index);
@@ -134,15 +119,11 @@ public:
                 device.mark_failed();
                 return false;
             }
-            if (auto attached = d.queue.attach(*rings, size); !attached) {
-                log_error("a virtqueue", attached.error());
-                device.mark_failed();
+            if (!v::driver::attach_queue(device, d.queue, *rings, size, "a virtqueue"))
                 return false;
-            }
-            if (auto set = device.setup_queue(index, d.queue); !set) {
-                log_error(index == rx_queue ? "the receive queue" : "the transmit queue", set.error());
+            const char *what = index == rx_queue ? "the receive queue" : "the transmit queue";
+            if (!v::driver::setup_queue(device, index, d.queue, what))
                 return false;
-            }
             d.headers = *headers;
             d.init_slots(size / 2);
         }
@@ -154,10 +135,8 @@ public:
             return false;
         }
         queues_.emplace(*queues);
-        if (auto ok = device.driver_ok(); !ok) {
-            log_error("DRIVER_OK", ok.error());
+        if (!v::driver::driver_ok(device))
             return false;
-        }
         log::info("ready: {} receive and {} transmit descriptors", rx_.queue.size(), tx_.queue.size());
         return true;
     }
@@ -326,7 +305,7 @@ private:
             notify_client_ = true;
     }
 
-    std::optional<v::Transport<v::MmioBus>> transport_;
+    std::optional<v::driver::Device> transport_;
     std::optional<net::Queues> queues_;
     std::uint64_t mac_ = 0;
     Direction rx_, tx_;

@@ -12,6 +12,7 @@
 #include <sel4/message/microkit.hpp>
 #include <sel4/microkit.hpp>
 #include <sel4/virtio.hpp>
+#include <sel4/virtio/driver.hpp>
 
 #include <algorithm>
 #include <array>
@@ -21,13 +22,6 @@ namespace mk = sel4::microkit;
 namespace v = sel4::virtio;
 namespace rng = sel4::drivers::rng;
 namespace log = sel4::log;
-
-SEL4_MICROKIT_VARIABLE(regs_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(regs_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(regs_paddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(dma_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(dma_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(dma_paddr, sel4::Word)
 
 namespace {
 
@@ -39,29 +33,18 @@ using Queue = v::SplitQueue<queue_size>;
 const mk::Channel client(rng::client_channel);
 const mk::Channel device_irq(rng::irq_channel);
 
-void log_error(const char *what, const v::Error &error) {
-    log::error("{}: {} (device reported {:#x}, expected {:#x})", what, error.describe(), error.got, error.want);
-}
+using v::driver::log_error;
 
 class Driver {
 public:
     bool start() {
-        auto slot = v::find_slot(regs_vaddr.get(), regs_size.get(), v::DeviceType::entropy);
-        if (!slot) {
-            log_error("no virtio-rng device in the register region", slot.error());
+        v::driver::Device *found = v::driver::find_device(transport_, v::DeviceType::entropy, "virtio-rng");
+        if (found == nullptr)
             return false;
-        }
-        transport_.emplace(v::MmioBus(slot->vaddr));
-        auto &device = *transport_;
-        log::info("virtio-rng at {:#x}", regs_paddr.get() + slot->offset);
-        std::uint64_t offered = 0;
-        auto features = device.negotiate(0, v::feature::bit(v::feature::version_1), &offered);
-        if (!features) {
-            log_error("feature negotiation", features.error());
+        v::driver::Device &device = *found;
+        if (!v::driver::negotiate(device, 0))
             return false;
-        }
-        log::info("features offered {:#x}, taken {:#x}", offered, *features);
-        v::DmaArena arena(dma_vaddr.get(), dma_paddr.get(), dma_size.get());
+        v::DmaArena arena = v::driver::dma();
         auto rings = arena.take(Queue::bytes_for(queue_size), v::ring_alignment);
         auto buffer = arena.take(request_bytes, 64);
         if (!rings || !buffer) {
@@ -70,19 +53,12 @@ public:
             return false;
         }
         buffer_ = *buffer;
-        if (auto attached = queue_.attach(*rings, queue_size); !attached) {
-            log_error("the virtqueue", attached.error());
-            device.mark_failed();
+        if (!v::driver::attach_queue(device, queue_, *rings, queue_size, "the virtqueue"))
             return false;
-        }
-        if (auto set = device.setup_queue(0, queue_); !set) {
-            log_error("queue 0", set.error());
+        if (!v::driver::setup_queue(device, 0, queue_, "queue 0"))
             return false;
-        }
-        if (auto ok = device.driver_ok(); !ok) {
-            log_error("DRIVER_OK", ok.error());
+        if (!v::driver::driver_ok(device))
             return false;
-        }
         refill();
         return true;
     }
@@ -146,7 +122,7 @@ private:
             transport_->notify(0);
     }
 
-    std::optional<v::Transport<v::MmioBus>> transport_;
+    std::optional<v::driver::Device> transport_;
     Queue queue_;
     v::DmaRegion buffer_{};
     bool in_flight_ = false;
