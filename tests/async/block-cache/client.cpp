@@ -26,7 +26,9 @@
 #include <sel4/async/task.hpp>
 #include <sel4/block.hpp>
 #include <sel4/debug.hpp>
+#include <sel4/drivers/blk/regions.hpp>
 #include <sel4/runtime/abort.hpp>
+#include <test_support/task_client.hpp>
 
 #include <array>
 #include <optional>
@@ -36,14 +38,6 @@ using namespace block_cache;
 namespace async = sel4::async;
 namespace blk = sel4::block;
 
-SEL4_MICROKIT_VARIABLE(requests_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(responses_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(responses_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(info_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(info_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(data_size, sel4::Word)
 
 namespace {
 
@@ -113,11 +107,11 @@ constinit std::optional<State> state;
 void request_notify(void *) noexcept { state->kick = true; }
 
 Device::Config config(std::uint64_t block_count) noexcept {
-    auto queues = sel4::queue::blk::QueuePair::attach(region(requests_vaddr, requests_size),
-                                                      region(responses_vaddr, responses_size), queue_capacity);
+    const sel4::drivers::blk::Regions regions = sel4::drivers::blk::regions();
+    auto queues = sel4::queue::blk::QueuePair::attach(regions.requests, regions.responses, queue_capacity);
     if (!queues)
         fail("the queues do not attach");
-    Device::Config config{.queues = *queues, .data = region(data_vaddr, data_size), .block_count = block_count,
+    Device::Config config{.queues = *queues, .data = regions.data, .block_count = block_count,
                           .notify = {.function = &request_notify, .context = nullptr}};
     if (auto fits = Device::check(config); !fits)
         fail("the queues and the data region do not fit the slots");
@@ -125,7 +119,7 @@ Device::Config config(std::uint64_t block_count) noexcept {
 }
 
 blk::SharedStorageInfo storage_info() noexcept {
-    auto info = blk::SharedStorageInfo::attach(region(info_vaddr, info_size));
+    auto info = blk::SharedStorageInfo::attach(sel4::drivers::blk::regions().info);
     if (!info)
         fail("the storage information does not fit its region");
     return *info;
@@ -290,38 +284,7 @@ async::Task<void> phases(State &s) {
     sel4::debug::println("block-cache: test passed");
 }
 
-class Client : public mk::Handler {
-public:
-    Client() {
-        state.emplace();
-        auto task = state->executor.spawn(phases(*state));
-        if (!task)
-            fail("the task's frame does not fit in the frame pool");
-        task_ = std::move(*task);
-        run();
-    }
-
-    void notified(mk::ChannelSet channels) {
-        if (!channels.contains(peer))
-            fail("a notification from another channel", channels.bits());
-        if (state->device)
-            state->device->poll();
-        state->executor.wake(channels.bits());
-        run();
-    }
-
-private:
-    void run() {
-        state->executor.run_until_stalled();
-        if (state->kick) {
-            state->kick = false;
-            peer.defer_notify();
-        }
-    }
-    async::JoinHandle<void> task_;
-};
-
-Client make_client() { return Client(); }
+test_support::TaskClient<State> make_client() { return test_support::TaskClient<State>(state, peer, &phases, &fail); }
 
 } // namespace
 

@@ -8,6 +8,7 @@
 #include <sel4/block/server.hpp>
 #include <sel4/block/storage_info.hpp>
 #include <sel4/debug.hpp>
+#include <sel4/drivers/blk/regions.hpp>
 #include <sel4/queue/blk.hpp>
 #include <sel4/runtime/abort.hpp>
 
@@ -17,14 +18,6 @@
 using namespace block_cache;
 namespace blk = sel4::block;
 
-SEL4_MICROKIT_VARIABLE(requests_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(responses_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(responses_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(info_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(info_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(data_size, sel4::Word)
 SEL4_MICROKIT_VARIABLE(disk_vaddr, sel4::Word)
 SEL4_MICROKIT_VARIABLE(disk_size, sel4::Word)
 
@@ -36,8 +29,8 @@ namespace {
 }
 
 sel4::queue::blk::QueuePair attach_queues() noexcept {
-    auto queues = sel4::queue::blk::QueuePair::attach(region(requests_vaddr, requests_size),
-                                                      region(responses_vaddr, responses_size), queue_capacity);
+    const sel4::drivers::blk::Regions regions = sel4::drivers::blk::regions();
+    auto queues = sel4::queue::blk::QueuePair::attach(regions.requests, regions.responses, queue_capacity);
     if (!queues)
         fail(sel4::queue::describe(queues.error()));
     return *queues;
@@ -56,8 +49,8 @@ std::span<std::byte> make_disk() noexcept {
 
 class Server : public mk::Handler {
 public:
-    Server() : backend_(make_disk()), server_(attach_queues(), region(data_vaddr, data_size), disk_blocks) {
-        auto info = blk::SharedStorageInfo::attach(region(info_vaddr, info_size));
+    Server() : backend_(make_disk()), server_(attach_queues(), sel4::drivers::blk::regions().data, disk_blocks) {
+        auto info = blk::SharedStorageInfo::attach(sel4::drivers::blk::regions().info);
         if (!info)
             fail("the storage information does not fit its region");
         blk::StorageInfo published{.sector_size = 512, .block_size = 1, .queue_depth = queue_capacity,

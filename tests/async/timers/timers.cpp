@@ -12,6 +12,7 @@
 
 #include <sel4/debug.hpp>
 #include <sel4/microkit.hpp>
+#include <test_support/timeouts.hpp>
 
 #include <array>
 #include <chrono>
@@ -69,9 +70,7 @@ public:
         }
     }
 
-private:
-    static as::Task<int> answer() { co_return 42; }
-
+    // The reports of the checks (public for test_support::check_timeout).
     void fail(const char *what) {
         ++failures_;
         sel4::debug::println("async.timers: FAIL: {}", what);
@@ -85,17 +84,15 @@ private:
             fail("woke far too late");
     }
 
+private:
+    static as::Task<int> answer() { co_return 42; }
+
     as::Task<void> sleeper(as::Duration duration, int id, std::array<int, 3> &order, std::size_t &woken) {
         const as::Instant start = timers_.now();
         co_await timers_.sleep_for(duration);
         const as::Instant end = timers_.now();
         order[woken++] = id;
         check_elapsed("sleep", duration, end - start);
-    }
-
-    as::Task<int> value_after(as::Duration duration, int value) {
-        co_await timers_.sleep_for(duration);
-        co_return value;
     }
 
     as::Task<void> cancelled_sleep(bool &woke) {
@@ -115,21 +112,7 @@ private:
             sel4::debug::println("async.timers: woke in order 1 5 20 ms");
 
         // timeout(): the task first, then the deadline first (the task is cancelled).
-        as::Instant start = timers_.now();
-        auto in_time = co_await timers_.timeout(value_after(2ms, 7), 100ms);
-        check_elapsed("timeout's task", 2ms, timers_.now() - start);
-        if (!in_time || *in_time != 7)
-            fail("timeout() did not give the task's value");
-        start = timers_.now();
-        auto too_late = co_await timers_.timeout(value_after(50ms, 8), 10ms);
-        const as::Duration took = timers_.now() - start;
-        check_elapsed("timeout", 10ms, took);
-        if (too_late)
-            fail("timeout() gave a value after its deadline");
-        if (took >= 50ms)
-            fail("timeout() waited for its task");
-        if (!timers_.empty())
-            fail("the timed-out task's sleep is still queued");
+        co_await test_support::check_timeout(timers_, *this);
 
         // A sleep cancelled while it waits never wakes, and leaves the queue at once.
         bool woke = false;

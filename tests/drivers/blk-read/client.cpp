@@ -28,8 +28,11 @@
 #include <sel4/block.hpp>
 #include <sel4/debug.hpp>
 #include <sel4/drivers/blk.hpp>
+#include <sel4/drivers/blk/regions.hpp>
 #include <sel4/microkit.hpp>
 #include <sel4/runtime/abort.hpp>
+#include <test_support/task_client.hpp>
+#include <test_support/ticks.hpp>
 
 #include <array>
 #include <optional>
@@ -43,16 +46,7 @@ using namespace blk_read;
 namespace async = sel4::async;
 namespace blk = sel4::block;
 namespace mk = sel4::microkit;
-namespace sm = sel4::shared_memory;
 
-SEL4_MICROKIT_VARIABLE(requests_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(requests_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(responses_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(responses_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(info_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(info_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(data_size, sel4::Word)
 
 namespace {
 
@@ -89,28 +83,8 @@ bool same(std::span<const std::byte> bytes, std::uint64_t offset) noexcept {
     return true;
 }
 
-sm::Region region(const mk::Variable<sel4::Word> &vaddr, const mk::Variable<sel4::Word> &size) noexcept {
-    return sm::Region::at_address(vaddr.get(), size.get());
-}
-
-std::uint64_t ticks() noexcept {
-#if defined(__aarch64__)
-    std::uint64_t value;
-    asm volatile("isb; mrs %0, cntpct_el0" : "=r"(value));
-    return value;
-#else
-    return 0;
-#endif
-}
-std::uint64_t tick_rate() noexcept {
-#if defined(__aarch64__)
-    std::uint64_t value;
-    asm volatile("mrs %0, cntfrq_el0" : "=r"(value));
-    return value;
-#else
-    return 0;
-#endif
-}
+using test_support::tick_rate;
+using test_support::ticks;
 
 struct State {
     async::Executor executor;
@@ -141,7 +115,8 @@ blk::CacheStats since(const blk::CacheStats &now, const blk::CacheStats &then) n
 
 async::Task<void> phases(State &s) {
     // 1. The storage information.
-    auto shared = blk::SharedStorageInfo::attach(region(info_vaddr, info_size));
+    const sel4::drivers::blk::Regions regions = sel4::drivers::blk::regions();
+    auto shared = blk::SharedStorageInfo::attach(regions.info);
     check(shared.has_value(), "the storage information's region");
     while (!shared->ready())
         co_await s.executor.wait(driver.bit());
@@ -152,13 +127,12 @@ async::Task<void> phases(State &s) {
     check(info.capacity == disk_blocks, "the capacity", info.capacity);
     check(info.sector_size == 512, "the sector size", info.sector_size);
     check(info.read_only == !BLK_READ_WRITABLE, "the disk is read-only (readonly=on) or not (snapshot=on)");
-    auto queues = sel4::queue::blk::QueuePair::attach(region(requests_vaddr, requests_size),
-                                                      region(responses_vaddr, responses_size),
+    auto queues = sel4::queue::blk::QueuePair::attach(regions.requests, regions.responses,
                                                       sel4::drivers::blk::queue_capacity);
     check(queues.has_value(), "the queues do not attach");
     // The client believes the disk is larger and writable, so that phase 7's requests reach
     // the driver; everything else stays inside the partitions.
-    const Device::Config config{.queues = *queues, .data = region(data_vaddr, data_size),
+    const Device::Config config{.queues = *queues, .data = regions.data,
                                 .block_count = info.capacity + pretend_extra, .read_only = false,
                                 .notify = {.function = &request_notify, .context = nullptr}};
     check(Device::check(config).has_value(), "the data region does not fit the slots");
@@ -317,37 +291,7 @@ async::Task<void> phases(State &s) {
     sel4::debug::println("cpp-sel4: test passed");
 }
 
-class Client : public mk::Handler {
-public:
-    Client() {
-        state.emplace();
-        auto task = state->executor.spawn(phases(*state));
-        if (!task)
-            fail("the task's frame does not fit in the frame pool");
-        task_ = std::move(*task);
-        run();
-    }
-    void notified(mk::ChannelSet channels) {
-        if (!channels.contains(driver))
-            fail("a notification from another channel", channels.bits());
-        if (state->device)
-            state->device->poll();
-        state->executor.wake(channels.bits());
-        run();
-    }
-
-private:
-    void run() {
-        state->executor.run_until_stalled();
-        if (state->kick) {
-            state->kick = false;
-            driver.defer_notify();
-        }
-    }
-    async::JoinHandle<void> task_;
-};
-
-Client make_client() { return Client(); }
+test_support::TaskClient<State> make_client() { return test_support::TaskClient<State>(state, driver, &phases, &fail); }
 
 } // namespace
 

@@ -15,6 +15,7 @@
 #include <sel4/microkit.hpp>
 #include <sel4/runtime/abort.hpp>
 #include <sel4/shared_memory.hpp>
+#include <test_support/ticks.hpp>
 
 #include <array>
 #include <cstddef>
@@ -41,24 +42,8 @@ constexpr std::array<std::uint8_t, 4> gateway_ip{10, 0, 2, 2};
 constexpr std::uint64_t bad_rx_offset = 0x7ff00; // inside no whole buffer of the region
 constexpr std::uint16_t oversized = 3000;
 
-std::uint64_t ticks() noexcept {
-#if defined(__aarch64__)
-    std::uint64_t value;
-    asm volatile("isb; mrs %0, cntpct_el0" : "=r"(value));
-    return value;
-#else
-    return 0;
-#endif
-}
-std::uint64_t tick_rate() noexcept {
-#if defined(__aarch64__)
-    std::uint64_t value;
-    asm volatile("mrs %0, cntfrq_el0" : "=r"(value));
-    return value;
-#else
-    return 0;
-#endif
-}
+using test_support::tick_rate;
+using test_support::ticks;
 
 [[noreturn]] void fail(const char *what, std::uint64_t detail = 0) noexcept {
     sel4::debug::println("net-selfcheck: FAIL: {} ({:#x})", what, detail);

@@ -17,6 +17,8 @@
 #include <sel4/debug.hpp>
 #include <sel4/drivers/timer.hpp>
 #include <sel4/microkit.hpp>
+#include <test_support/ticks.hpp>
+#include <test_support/timeouts.hpp>
 
 #include <array>
 #include <chrono>
@@ -40,18 +42,9 @@ std::int64_t microseconds(as::Duration duration) {
 }
 
 #if defined(__aarch64__)
-std::uint64_t counter() noexcept {
-    std::uint64_t value;
-    asm volatile("isb; mrs %0, cntpct_el0" : "=r"(value));
-    return value;
-}
-std::uint64_t counter_frequency() noexcept {
-    std::uint64_t value;
-    asm volatile("mrs %0, cntfrq_el0" : "=r"(value));
-    return value;
-}
 std::uint64_t counter_ns() noexcept {
-    return static_cast<std::uint64_t>(static_cast<unsigned __int128>(counter()) * 1'000'000'000u / counter_frequency());
+    return static_cast<std::uint64_t>(static_cast<unsigned __int128>(test_support::ticks()) * 1'000'000'000u /
+                                      test_support::tick_rate());
 }
 #endif
 
@@ -91,7 +84,7 @@ public:
         }
     }
 
-private:
+    // The reports of the checks (public for test_support::check_timeout).
     void fail(const char *what) {
         ++failures_;
         sel4::debug::println("timer.timeouts: {}: FAIL: {}", name_, what);
@@ -106,6 +99,7 @@ private:
             fail("woke far too late");
     }
 
+private:
     // One sleep, measured by the driver's time and (aarch64) by the counter.
     as::Task<void> measured_sleep(as::Duration duration, bool quiet) {
 #if defined(__aarch64__)
@@ -128,11 +122,6 @@ private:
     as::Task<void> sleeper(as::Duration duration, int id, std::array<int, 3> &order, std::size_t &woken) {
         co_await measured_sleep(duration, false);
         order[woken++] = id;
-    }
-
-    as::Task<int> value_after(as::Duration duration, int value) {
-        co_await timers_.sleep_for(duration);
-        co_return value;
     }
 
     as::Task<bool> checks() {
@@ -165,21 +154,7 @@ private:
             sel4::debug::println("timer.timeouts: {}: woke in order 1 5 20 ms", name_);
 
         // timeout(): the task first, then the deadline first (the task is cancelled).
-        as::Instant start = timers_.now();
-        auto in_time = co_await timers_.timeout(value_after(2ms, 7), 100ms);
-        check_elapsed("timeout's task", 2ms, timers_.now() - start);
-        if (!in_time || *in_time != 7)
-            fail("timeout() did not give the task's value");
-        start = timers_.now();
-        auto too_late = co_await timers_.timeout(value_after(50ms, 8), 10ms);
-        const as::Duration took = timers_.now() - start;
-        check_elapsed("timeout", 10ms, took);
-        if (too_late)
-            fail("timeout() gave a value after its deadline");
-        if (took >= 50ms)
-            fail("timeout() waited for its task");
-        if (!timers_.empty())
-            fail("the timed-out task's sleep is still queued");
+        co_await test_support::check_timeout(timers_, *this);
 
         // A deadline that has passed is notified at once.
         // (A wait may end on a notification that came before it: count them instead. One that
