@@ -22,6 +22,7 @@
 #include "service.hpp"
 #include "uart.hpp"
 
+#include <sel4/drivers/serial/regions.hpp>
 #include <sel4/log.hpp>
 #include <sel4/microkit.hpp>
 #include <sel4/queue/serial.hpp>
@@ -31,18 +32,9 @@
 #include <optional>
 
 namespace mk = sel4::microkit;
-namespace sm = sel4::shared_memory;
 namespace sq = sel4::queue::serial;
 
 SEL4_MICROKIT_VARIABLE(uart_regs, sel4::Word)
-SEL4_MICROKIT_VARIABLE(rx_queue_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(rx_queue_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(rx_data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(rx_data_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_queue_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_queue_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_data_size, sel4::Word)
 
 namespace {
 
@@ -52,15 +44,12 @@ constexpr mk::Channel client(0);
 constexpr mk::Channel uart_irq(1);
 
 std::optional<sq::QueuePair> attach_queues() noexcept {
-    auto rx = sq::Queue::attach(sm::Region::at_address(rx_queue_vaddr, rx_queue_size),
-                                sm::Region::at_address(rx_data_vaddr, rx_data_size),
-                                static_cast<std::uint32_t>(rx_data_size.get()));
-    auto tx = sq::Queue::attach(sm::Region::at_address(tx_queue_vaddr, tx_queue_size),
-                                sm::Region::at_address(tx_data_vaddr, tx_data_size),
-                                static_cast<std::uint32_t>(tx_data_size.get()));
+    const sel4::drivers::serial::Regions regions = sel4::drivers::serial::regions();
+    auto rx = sel4::drivers::serial::attach_queue(regions.rx_queue, regions.rx_data);
+    auto tx = sel4::drivers::serial::attach_queue(regions.tx_queue, regions.tx_data);
     if (!rx || !tx) {
         sel4::log::error("the {} queue does not fit its regions ({:#x} bytes of data): {}", !rx ? "rx" : "tx",
-                         !rx ? rx_data_size.get() : tx_data_size.get(),
+                         !rx ? regions.rx_data.size : regions.tx_data.size,
                          sel4::queue::describe(!rx ? rx.error() : tx.error()));
         return std::nullopt;
     }

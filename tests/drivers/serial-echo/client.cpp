@@ -9,6 +9,7 @@
 #include <sel4/async.hpp>
 #include <sel4/async/microkit.hpp>
 #include <sel4/drivers/serial.hpp>
+#include <sel4/drivers/serial/regions.hpp>
 #include <sel4/log.hpp>
 #include <sel4/microkit.hpp>
 #include <sel4/runtime/abort.hpp>
@@ -20,16 +21,7 @@
 
 namespace mk = sel4::microkit;
 namespace as = sel4::async;
-namespace sm = sel4::shared_memory;
 
-SEL4_MICROKIT_VARIABLE(rx_queue_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(rx_queue_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(rx_data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(rx_data_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_queue_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_queue_size, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_data_size, sel4::Word)
 
 namespace {
 
@@ -39,10 +31,7 @@ constexpr std::string_view first_line = "hello from the host";
 as::FramePool<8 * 1024> frames;
 
 sel4::drivers::serial::Client attach() noexcept {
-    auto client = sel4::drivers::serial::Client::attach(
-        sm::Region::at_address(rx_queue_vaddr, rx_queue_size), sm::Region::at_address(rx_data_vaddr, rx_data_size),
-        sm::Region::at_address(tx_queue_vaddr, tx_queue_size), sm::Region::at_address(tx_data_vaddr, tx_data_size),
-        serial_channel);
+    auto client = sel4::drivers::serial::Client::attach(sel4::drivers::serial::regions(), serial_channel);
     if (!client)
         sel4_runtime::fatal("serial.echo: the serial queues do not fit: ", sel4::queue::describe(client.error()));
     return *client;

@@ -13,10 +13,11 @@
 /// regions' setvars rx_queue_vaddr/_size, rx_data_vaddr/_size, tx_queue_vaddr/_size and
 /// tx_data_vaddr/_size in the driver and the client alike (drivers/serial/README.md).
 ///
+/// (sel4/drivers/serial/regions.hpp defines them and gives their Regions).
+///
 /// ```cpp
-/// auto serial = sel4::drivers::serial::Client::attach(
-///     {rx_queue_vaddr, rx_queue_size}, {rx_data_vaddr, rx_data_size},
-///     {tx_queue_vaddr, tx_queue_size}, {tx_data_vaddr, tx_data_size}, mk::Channel(5));
+/// #include <sel4/drivers/serial/regions.hpp> // the setvars: in one translation unit of the PD
+/// auto serial = sel4::drivers::serial::Client::attach(sel4::drivers::serial::regions(), mk::Channel(5));
 /// serial->write("hello\r\n");                 // what fits, now
 /// co_await serial->write_all(executor, text);  // waits for room (a task of the PD's executor)
 /// std::array<std::byte, 64> buffer;
@@ -27,6 +28,7 @@
 
 #include <sel4/async/microkit.hpp>
 #include <sel4/async/task.hpp>
+#include <sel4/drivers/serial/queues.hpp>
 #include <sel4/log/sink.hpp>
 #include <sel4/microkit/channel.hpp>
 #include <sel4/queue/serial.hpp>
@@ -49,13 +51,17 @@ public:
     static queue::Result<Client> attach(shared_memory::Region rx_queue, shared_memory::Region rx_data,
                                         shared_memory::Region tx_queue, shared_memory::Region tx_data,
                                         microkit::Channel driver) noexcept {
-        auto rx = queue::serial::Queue::attach(rx_queue, rx_data, static_cast<std::uint32_t>(rx_data.size));
+        auto rx = attach_queue(rx_queue, rx_data);
         if (!rx)
             return std::unexpected(rx.error());
-        auto tx = queue::serial::Queue::attach(tx_queue, tx_data, static_cast<std::uint32_t>(tx_data.size));
+        auto tx = attach_queue(tx_queue, tx_data);
         if (!tx)
             return std::unexpected(tx.error());
         return Client(queue::serial::QueuePair{*rx, *tx}, driver);
+    }
+    /// attach() over `regions` (e.g. regions(), from the setvars).
+    static queue::Result<Client> attach(const Regions &regions, microkit::Channel driver) noexcept {
+        return attach(regions.rx_queue, regions.rx_data, regions.tx_queue, regions.tx_data, driver);
     }
     /// The client over `queues`, with the driver at the other end of `driver`.
     Client(queue::serial::QueuePair queues, microkit::Channel driver) noexcept : queues_(queues), driver_(driver) {}
