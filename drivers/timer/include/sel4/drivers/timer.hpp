@@ -97,18 +97,10 @@ public:
     }
     /// Arms the deadline, or why the call failed.
     std::expected<void, message::CallError> try_set_timeout(std::uint64_t deadline_ns) noexcept {
-        auto ok = message::call<Ok>(channel_, SetTimeout{deadline_ns});
-        if (!ok)
-            return std::unexpected(ok.error());
-        return {};
+        return call_ok(SetTimeout{deadline_ns});
     }
     /// Drops the deadline, or why the call failed.
-    std::expected<void, message::CallError> try_cancel_timeout() noexcept {
-        auto ok = message::call<Ok>(channel_, CancelTimeout{});
-        if (!ok)
-            return std::unexpected(ok.error());
-        return {};
-    }
+    std::expected<void, message::CallError> try_cancel_timeout() noexcept { return call_ok(CancelTimeout{}); }
 
     /// The time now (never before the last time this client got).
     async::Instant now() noexcept override {
@@ -131,6 +123,13 @@ public:
     }
 
 private:
+    // A request answered with Ok: nothing, or why the call failed.
+    template <message::Message Request> std::expected<void, message::CallError> call_ok(const Request &request) noexcept {
+        auto ok = message::call<Ok>(channel_, request);
+        if (!ok)
+            return std::unexpected(ok.error());
+        return {};
+    }
     static void log_failure(const char *what, const message::CallError &error) noexcept {
         log::error("timer client: {} failed: {}: {} (label {:#x})", what, error.describe(), error.decode.describe(),
                    error.decode.label);
