@@ -63,16 +63,16 @@ inline constexpr unsigned irq_channel = 1;
 /// Request: the device's MAC address.
 struct GetMac {
     static constexpr sel4::message::Word label = 0x6e657401; ///< "net" 1
-    static constexpr const char *name = "net::GetMac";
-    static constexpr auto fields = std::tuple{};
+    static constexpr const char *name = "net::GetMac"; ///< For errors.
+    static constexpr auto fields = std::tuple{}; ///< No fields.
 };
 
 /// Reply: the MAC address, 6 bytes, the first (the one sent first on the wire) in bits 0..7.
 struct Mac {
     static constexpr sel4::message::Word label = 0x6e657402; ///< "net" 2
-    static constexpr const char *name = "net::Mac";
+    static constexpr const char *name = "net::Mac"; ///< For errors.
     std::uint64_t mac = 0; ///< The address.
-    static constexpr auto fields = std::tuple{sel4::message::Field{"mac", &Mac::mac}};
+    static constexpr auto fields = std::tuple{sel4::message::Field{"mac", &Mac::mac}}; ///< Its one field.
 
     /// Byte `i` (0..5) of the address.
     constexpr std::uint8_t byte(unsigned i) const noexcept { return static_cast<std::uint8_t>(mac >> (8 * i)); }

@@ -40,17 +40,18 @@ inline constexpr std::size_t max_bytes = 48;
 /// Request: up to `max` bytes of entropy.
 struct Read {
     static constexpr sel4::message::Word label = 0x726e6701; ///< "rng" 1
-    static constexpr const char *name = "rng::Read";
+    static constexpr const char *name = "rng::Read"; ///< For errors.
     std::uint32_t max = 0; ///< The most bytes wanted (more than max_bytes gives max_bytes).
-    static constexpr auto fields = std::tuple{sel4::message::Field{"max", &Read::max}};
+    static constexpr auto fields = std::tuple{sel4::message::Field{"max", &Read::max}}; ///< Its one field.
 };
 
 /// Reply: `count` bytes of entropy, the first `count` of `bytes` (the rest zero).
 struct Bytes {
     static constexpr sel4::message::Word label = 0x726e6702; ///< "rng" 2
-    static constexpr const char *name = "rng::Bytes";
+    static constexpr const char *name = "rng::Bytes"; ///< For errors.
     std::uint32_t count = 0;                  ///< How many bytes are given; 0: the pool is empty.
     std::array<std::uint8_t, max_bytes> bytes{}; ///< The bytes.
+    /// Its two fields.
     static constexpr auto fields =
         std::tuple{sel4::message::Field{"count", &Bytes::count}, sel4::message::Field{"bytes", &Bytes::bytes}};
 };
