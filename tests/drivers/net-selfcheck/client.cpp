@@ -12,6 +12,7 @@
 // then the counts (and on aarch64 the round trips per second) and the success line.
 #include <sel4/debug.hpp>
 #include <sel4/drivers/net.hpp>
+#include <sel4/drivers/net/client_regions.hpp>
 #include <sel4/microkit.hpp>
 #include <sel4/runtime/abort.hpp>
 #include <sel4/shared_memory.hpp>
@@ -26,13 +27,6 @@ namespace mk = sel4::microkit;
 namespace net = sel4::drivers::net;
 namespace sm = sel4::shared_memory;
 namespace qnet = sel4::queue::net;
-
-SEL4_MICROKIT_VARIABLE(rx_free_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(rx_active_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_free_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_active_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(rx_data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_data_vaddr, sel4::Word)
 
 namespace {
 
@@ -52,8 +46,8 @@ using test_support::ticks;
 
 struct Client : mk::Handler {
     net::Queues queues;
-    sm::Region rx_data = sm::Region::at_address(rx_data_vaddr.get(), net::data_region_bytes);
-    sm::Region tx_data = sm::Region::at_address(tx_data_vaddr.get(), net::data_region_bytes);
+    sm::Region rx_data = net::client_regions().rx_data;
+    sm::Region tx_data = net::client_regions().tx_data;
     std::array<std::uint8_t, 6> mac{};
     enum class Phase { arp, refusals, flood, done } phase = Phase::arp;
     static constexpr std::uint64_t flood_requests = 2000; // ARP requests, at most 64 unanswered
@@ -64,8 +58,7 @@ struct Client : mk::Handler {
     bool kick = false;
 
     static net::Queues attach() {
-        auto queues = net::Queues::attach(rx_free_vaddr.get(), rx_active_vaddr.get(), tx_free_vaddr.get(),
-                                          tx_active_vaddr.get());
+        auto queues = net::client_regions().attach();
         if (!queues)
             fail("the queues do not attach");
         return *queues;

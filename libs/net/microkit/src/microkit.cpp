@@ -2,21 +2,11 @@
 #include <sel4/net/microkit.hpp>
 
 #include <sel4/drivers/net.hpp>
+#include <sel4/drivers/net/client_regions.hpp> // the setvars of @NET_CLIENT_MAPS@
 #include <sel4/lwip/port.hpp>
-#include <sel4/microkit/memory.hpp>
 #include <sel4/runtime/abort.hpp>
-#include <sel4/shared_memory.hpp>
 
 #include <cstring>
-
-// The addresses where the system maps the net driver's queues and data regions into this PD
-// (the setvar names of @NET_CLIENT_MAPS@, drivers/systems.cmake).
-SEL4_MICROKIT_VARIABLE(rx_free_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(rx_active_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_free_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_active_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(rx_data_vaddr, sel4::Word)
-SEL4_MICROKIT_VARIABLE(tx_data_vaddr, sel4::Word)
 
 namespace sel4::net::microkit {
 
@@ -39,10 +29,10 @@ Stack &Client::start() noexcept {
     namespace driver = sel4::drivers::net;
     if (stack_)
         sel4_runtime::fatal("sel4::net::microkit::Client::start: ", "called twice");
-    if (rx_free_vaddr.get() == 0 || rx_data_vaddr.get() == 0 || tx_data_vaddr.get() == 0)
+    const auto regions = driver::client_regions();
+    if (!regions.mapped())
         sel4_runtime::fatal("sel4::net::microkit: ", "the system maps no net driver queues here (@NET_CLIENT_MAPS@)");
-    auto queues = driver::Queues::attach(rx_free_vaddr.get(), rx_active_vaddr.get(), tx_free_vaddr.get(),
-                                         tx_active_vaddr.get());
+    auto queues = regions.attach();
     if (!queues)
         sel4_runtime::fatal("sel4::net::microkit: the net driver's queues: ", queue::describe(queues.error()));
     auto mac = driver::get_mac(net_channel);
@@ -50,9 +40,7 @@ Stack &Client::start() noexcept {
         sel4_runtime::fatal("sel4::net::microkit: the net driver's MAC address: ", mac.error().describe());
     mac_ = lwip::MacAddress::from_u64(mac->mac);
     lwip::set_random(lwip_random, this);
-    using shared_memory::Region;
-    stack_.emplace(queues->rx, queues->tx, Region::at_address(rx_data_vaddr.get(), driver::data_region_bytes),
-                   Region::at_address(tx_data_vaddr.get(), driver::data_region_bytes), mac_, timers_,
+    stack_.emplace(queues->rx, queues->tx, regions.rx_data, regions.tx_data, mac_, timers_,
                    lwip::NotifyDriver{notify_driver, nullptr});
     return *stack_; // its netif put every buffer in the free queues and notified the driver
 }
