@@ -66,7 +66,7 @@ public:
                                  "frame {} bytes, at most {} bytes in {} blocks",
                                  interrupts_, empty_polls_, frames.stats().largest_frame,
                                  frames.stats().high_water_bytes, frames.stats().high_water_blocks);
-            sel4::debug::println(passed ? "async.timers: test passed" : "async.timers: test FAILED");
+            sel4::debug::println(passed ? "async.timers: test passed" : "cpp-sel4: test failed: async.timers");
         }
     }
 
@@ -87,9 +87,11 @@ public:
 private:
     static as::Task<int> answer() { co_return 42; }
 
-    as::Task<void> sleeper(as::Duration duration, int id, std::array<int, 3> &order, std::size_t &woken) {
-        const as::Instant start = timers_.now();
-        co_await timers_.sleep_for(duration);
+    // A sleep to `start + duration`: the three sleepers share one start, so that their order
+    // is their deadlines' however late each one begins (a busy host can stall the guest).
+    as::Task<void> sleeper(as::Instant start, as::Duration duration, int id, std::array<int, 3> &order,
+                           std::size_t &woken) {
+        co_await timers_.sleep_until(start + duration);
         const as::Instant end = timers_.now();
         order[woken++] = id;
         check_elapsed("sleep", duration, end - start);
@@ -104,8 +106,9 @@ private:
         // Three sleeps started together, the longest first: they wake shortest first.
         std::array<int, 3> order{};
         std::size_t woken = 0;
-        co_await as::when_all(sleeper(20ms, 20, order, woken), sleeper(1ms, 1, order, woken),
-                              sleeper(5ms, 5, order, woken));
+        const as::Instant start = timers_.now();
+        co_await as::when_all(sleeper(start, 20ms, 20, order, woken), sleeper(start, 1ms, 1, order, woken),
+                              sleeper(start, 5ms, 5, order, woken));
         if (woken != 3 || order != std::array<int, 3>{1, 5, 20})
             fail("the sleeps did not wake in deadline order");
         else

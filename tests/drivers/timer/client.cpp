@@ -77,6 +77,8 @@ public:
                                  passed_ ? "checks passed" : "checks FAILED", notifications_, sleeps_);
             if (passed_ && !leader_)
                 peer.notify();
+            if (!passed_) // the runner's failure line: the test ends now, not at its timeout
+                sel4::debug::println("cpp-sel4: test failed: timer.timeouts: {}'s checks", name_);
         }
         if (leader_ && finished_ && passed_ && peer_passed_ && !announced_) {
             announced_ = true;
@@ -119,9 +121,15 @@ private:
 #endif
     }
 
-    as::Task<void> sleeper(as::Duration duration, int id, std::array<int, 3> &order, std::size_t &woken) {
-        co_await measured_sleep(duration, false);
+    // A sleep to `start + duration`: the three sleepers share one start, so that their order
+    // is their deadlines' however late each one begins (a busy host can stall the guest).
+    as::Task<void> sleeper(as::Instant start, as::Duration duration, int id, std::array<int, 3> &order,
+                           std::size_t &woken) {
+        co_await timers_.sleep_until(start + duration);
+        const as::Instant end = timers_.now();
+        ++sleeps_;
         order[woken++] = id;
+        check_elapsed("sleep", duration, end - start, false);
     }
 
     as::Task<bool> checks() {
@@ -146,8 +154,9 @@ private:
         const as::Duration offset = leader_ ? 0ms : 2ms;
         std::array<int, 3> order{};
         std::size_t woken = 0;
-        co_await as::when_all(sleeper(20ms + offset, 20, order, woken), sleeper(1ms + offset, 1, order, woken),
-                              sleeper(5ms + offset, 5, order, woken));
+        const as::Instant start = timers_.now();
+        co_await as::when_all(sleeper(start, 20ms + offset, 20, order, woken), sleeper(start, 1ms + offset, 1, order, woken),
+                              sleeper(start, 5ms + offset, 5, order, woken));
         if (woken != 3 || order != std::array<int, 3>{1, 5, 20})
             fail("the sleeps did not wake in deadline order");
         else
