@@ -11,6 +11,8 @@ packages=(
     pkg-config libdw-dev qemu-system-x86 qemu-system-arm qemu-system-misc
     # unpacking the C libraries the targets build from Debian's source packages (musl, zlib, lwIP)
     dpkg-dev
+    # libs/fat's host tests: FAT images made by mkfs.fat and mtools
+    dosfstools mtools
     # bench/net.sh's Linux guest: its initramfs (the kernel and busybox come from Debian's arm64
     # packages, which the script downloads with apt-get download: the arm64 architecture below)
     cpio
