@@ -68,16 +68,16 @@ bool can_send(const Connection &connection) noexcept {
 }
 
 // What a wait for writing ended on.
-enum class WriteState { ready, stale, failed, closed };
-
-WriteState write_state(const Connection &connection, std::uint32_t generation) noexcept {
+// Why a writer of the connection as it was at `generation` cannot write, if it cannot: its
+// slot was reused or it was closed (Error::closed), or lwIP reported an error.
+std::optional<Error> write_failure(const Connection &connection, std::uint32_t generation) noexcept {
     if (connection.generation != generation)
-        return WriteState::stale;
+        return Error::closed;
     if (connection.error)
-        return WriteState::failed;
+        return *connection.error;
     if (connection.pcb == nullptr || connection.tx_shut)
-        return WriteState::closed;
-    return WriteState::ready;
+        return Error::closed;
+    return std::nullopt;
 }
 
 // One attempt to hand `data` to lwIP: how much it took (0 when it had no memory: the
@@ -300,18 +300,10 @@ async::Task<Result<std::size_t>> TcpStream::write(std::span<const std::byte> dat
         co_return std::size_t{0};
     const std::uint32_t generation = connection->generation;
     for (;;) {
-        co_await connection->writers.wait_until([connection, generation] {
-            return write_state(*connection, generation) != WriteState::ready || can_send(*connection);
-        });
-        switch (write_state(*connection, generation)) {
-        case WriteState::stale:
-        case WriteState::closed:
-            co_return std::unexpected(Error::closed);
-        case WriteState::failed:
-            co_return std::unexpected(*connection->error);
-        case WriteState::ready:
-            break;
-        }
+        co_await connection->writers.wait_until(
+            [connection, generation] { return write_failure(*connection, generation) || can_send(*connection); });
+        if (auto failure = write_failure(*connection, generation))
+            co_return std::unexpected(*failure);
         auto taken = send_some(*connection, data);
         if (!taken || *taken > 0)
             co_return taken;
@@ -324,18 +316,10 @@ async::Task<Result<void>> TcpStream::write_all(std::span<const std::byte> data) 
         co_return std::unexpected(Error::closed);
     const std::uint32_t generation = connection->generation;
     while (!data.empty()) {
-        co_await connection->writers.wait_until([connection, generation] {
-            return write_state(*connection, generation) != WriteState::ready || can_send(*connection);
-        });
-        switch (write_state(*connection, generation)) {
-        case WriteState::stale:
-        case WriteState::closed:
-            co_return std::unexpected(Error::closed);
-        case WriteState::failed:
-            co_return std::unexpected(*connection->error);
-        case WriteState::ready:
-            break;
-        }
+        co_await connection->writers.wait_until(
+            [connection, generation] { return write_failure(*connection, generation) || can_send(*connection); });
+        if (auto failure = write_failure(*connection, generation))
+            co_return std::unexpected(*failure);
         auto taken = send_some(*connection, data);
         if (!taken)
             co_return std::unexpected(taken.error());
