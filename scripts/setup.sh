@@ -16,6 +16,10 @@ packages=(
     # bench/net.sh's Linux guest: its initramfs (the kernel and busybox come from Debian's arm64
     # packages, which the script downloads with apt-get download: the arm64 architecture below)
     cpio
+    # examples/microkit/http-server: its site (cmark renders the docs; mkfs.fat and mtools make the
+    # disk), its TLS key and certificate (openssl), its tests (curl, wrk, headless chromium) and
+    # the screenshot check (python3-pil); bench/http.sh's Linux guest serves with busybox httpd
+    cmark openssl curl wrk chromium python3-pil
     # building the seL4 kernel itself (the prerequisite; see README)
     python3 python3-yaml python3-jinja2 python3-lxml python3-ply python3-six python3-future
     python3-jsonschema python3-pyelftools device-tree-compiler
