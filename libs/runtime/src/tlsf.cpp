@@ -65,6 +65,7 @@ bool Tlsf::init(std::span<std::byte> region) noexcept {
     std::fill(std::begin(second_bitmaps_), std::end(second_bitmaps_), 0);
     std::fill(&heads_[0][0], &heads_[0][0] + first_level_count * second_level_count, nullptr);
     first_ = sentinel_ = nullptr;
+    used_bytes_ = peak_used_bytes_ = 0;
     // Room for the first block's prev_phys and header, one block, and the sentinel's header.
     if (region.size() < payload_offset + alignment + min_block_size + header_size)
         return false;
@@ -149,6 +150,8 @@ void *Tlsf::use(Block *block, std::size_t size) noexcept {
         next_of(block)->header &= ~prev_free_bit;
     }
     block->header &= ~free_bit;
+    used_bytes_ += size_of(block);
+    peak_used_bytes_ = std::max(peak_used_bytes_, used_bytes_);
     return payload(block);
 }
 
@@ -193,6 +196,7 @@ void Tlsf::deallocate(void *p) noexcept {
     if (p == nullptr)
         return;
     Block *block = block_of(p);
+    used_bytes_ -= size_of(block);
     block->header |= free_bit;
     Block *next = next_of(block);
     if (is_free(next)) {
@@ -236,9 +240,11 @@ void *Tlsf::reallocate(void *p, std::size_t size) noexcept {
     Block *next = next_of(block);
     if (is_free(next) && current + size_of(next) >= needed) {
         remove(next);
+        used_bytes_ += size_of(next); // for a moment: shrink() gives back what is not needed
         set_size(block, current + size_of(next));
         next_of(block)->header &= ~prev_free_bit;
         shrink(block, needed);
+        peak_used_bytes_ = std::max(peak_used_bytes_, used_bytes_);
         return p;
     }
     void *moved = allocate(size);
@@ -267,6 +273,7 @@ Tlsf::Statistics Tlsf::statistics() const noexcept {
             ++s.used_blocks;
         }
     }
+    s.peak_used_bytes = peak_used_bytes_;
     return s;
 }
 
@@ -275,7 +282,7 @@ const char *Tlsf::integrity_error() const noexcept {
         return "the heap has no region";
     const Address begin = address(first_), end = address(sentinel_);
     // The physical walk: sizes, bounds, flags, boundary tags, coalescing.
-    std::size_t free_blocks = 0;
+    std::size_t free_blocks = 0, used_bytes = 0;
     const Block *prev = nullptr;
     const Block *b = first_;
     for (; b != sentinel_; b = next_of(b)) {
@@ -292,8 +299,11 @@ const char *Tlsf::integrity_error() const noexcept {
         if (prev_free && is_free(b))
             return "two free blocks are adjacent (not coalesced)";
         free_blocks += is_free(b) ? 1 : 0;
+        used_bytes += is_free(b) ? 0 : size;
         prev = b;
     }
+    if (used_bytes != used_bytes_ || peak_used_bytes_ < used_bytes_)
+        return "the count of used bytes (or its peak) disagrees with the used blocks";
     if (sentinel_->header != (is_free(prev) ? prev_free_bit : 0))
         return "the sentinel's header is wrong";
     if (is_free(prev) && sentinel_->prev_phys != prev)

@@ -166,6 +166,36 @@ TEST_P(RandomOperations, KeepEveryLiveBlockIntactAndTheHeapConsistent) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomOperations, ::testing::Values(1u, 2u, 3u));
 
+TEST(Tlsf, PeakUsedBytesIsTheHighWaterMark) {
+    Region region(1 * MiB);
+    Tlsf heap;
+    ASSERT_TRUE(heap.init(region.bytes));
+    EXPECT_EQ(heap.statistics().peak_used_bytes, 0u);
+    void *a = heap.allocate(1000);
+    void *b = heap.allocate(5000);
+    const std::size_t both = heap.statistics().used_bytes;
+    EXPECT_GE(both, 6000u);
+    EXPECT_EQ(heap.statistics().peak_used_bytes, both);
+    heap.deallocate(a);
+    void *c = heap.allocate(100); // less than the peak: the peak stays
+    EXPECT_EQ(heap.statistics().peak_used_bytes, both);
+    b = heap.reallocate(b, 20000); // grows past it
+    ASSERT_NE(b, nullptr);
+    const std::size_t grown = heap.statistics().used_bytes;
+    EXPECT_GT(grown, both);
+    EXPECT_EQ(heap.statistics().peak_used_bytes, grown);
+    b = heap.reallocate(b, 10); // shrinks: the peak stays
+    EXPECT_EQ(heap.statistics().peak_used_bytes, grown);
+    EXPECT_EQ(heap.integrity_error(), nullptr);
+    heap.deallocate(b);
+    heap.deallocate(c);
+    EXPECT_EQ(heap.statistics().used_bytes, 0u);
+    EXPECT_EQ(heap.statistics().peak_used_bytes, grown);
+    EXPECT_EQ(heap.integrity_error(), nullptr);
+    ASSERT_TRUE(heap.init(region.bytes)); // a new heap: a new count
+    EXPECT_EQ(heap.statistics().peak_used_bytes, 0u);
+}
+
 TEST(Tlsf, ExhaustionFailsCleanlyAndRecovers) {
     Region region(4 * MiB);
     Tlsf heap;

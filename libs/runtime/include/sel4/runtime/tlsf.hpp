@@ -86,6 +86,7 @@ public:
         std::size_t free_blocks = 0;        ///< The number of free blocks.
         std::size_t used_blocks = 0;        ///< The number of used blocks.
         std::size_t largest_free_block = 0; ///< The size of the largest free block.
+        std::size_t peak_used_bytes = 0;    ///< The most used_bytes there ever were at once (since init()).
     };
 
     /// Whether `v` is a power of two. Written out: std::has_single_bit becomes a libgcc
@@ -141,6 +142,8 @@ private:
     Block *heads_[first_level_count][second_level_count] = {};
     Block *first_ = nullptr;    // the first block of the region
     Block *sentinel_ = nullptr; // the zero-size used block that ends it
+    std::size_t used_bytes_ = 0; // the used blocks' sizes, kept as they change
+    std::size_t peak_used_bytes_ = 0;
 };
 
 } // namespace sel4_runtime
