@@ -46,10 +46,12 @@
 #             --rate-connections 1 --runs 5 --timeout 600 (each QEMU's whole life)
 #
 # Needs (scripts/setup.sh installs them): qemu-system-arm, python3, cpio, dpkg-dev, and apt
-# with the arm64 architecture (`dpkg --add-architecture arm64 && apt-get update`): the script
-# fetches linux-image-*-arm64 and busybox-static:arm64 with `apt-get download` into
-# BENCH_BUILD_ROOT/bench-net/debs (default build/, never committed), unpacks them with
-# `dpkg-deb -x` and makes the initramfs there. It builds nothing else: the echo server's image
+# with the arm64 architecture (`dpkg --add-architecture arm64 && apt-get update`): the Linux
+# guest's machinery is bench/linux-guest.sh's (shared with bench/http.sh): it fetches
+# linux-image-*-arm64 and busybox-static:arm64 with `apt-get download` into
+# BENCH_BUILD_ROOT/bench-linux/debs (default build/, never committed) and unpacks them there with
+# `dpkg-deb -x`; the initramfs and the logs are in BENCH_BUILD_ROOT/bench-net. It builds nothing
+# else: the echo server's image
 # comes from `cmake --build build/microkit-aarch64 --target microkit-echo-server` (or --image).
 # NET_CLIENT overrides the client script; LINUX_PACKAGE the kernel package (e.g.
 # linux-image-6.1.0-57-arm64).
@@ -118,110 +120,19 @@ if [ "$linux_only" = 0 ]; then
     fi
 fi
 
-# The world's QEMU command, from its CMake file.
-qemu=$(sed -n '/^set(CPP_SEL4_QEMU_COMMAND/,/)/p' "$repo/cmake/worlds/$world.cmake" |
-       sed -e 's/^set(CPP_SEL4_QEMU_COMMAND//' -e 's/)$//' | tr '\n' ' ' | tr -s ' ')
-[ -n "$qemu" ] || { echo "bench/net.sh: no CPP_SEL4_QEMU_COMMAND in cmake/worlds/$world.cmake" >&2; exit 1; }
+guest_script=bench/net.sh guest_work=$work guest_timeout=$timeout_s
+# shellcheck source=bench/linux-guest.sh
+source "$repo/bench/linux-guest.sh"
+guest_qemu_command "$world"
 
-# --- The Linux guest: packages, unpacked, and the initramfs. ---
-mkdir -p "$work/debs"
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-    echo "bench/net.sh: apt has no arm64 architecture: run \`dpkg --add-architecture arm64 && apt-get update\`" \
-         "(scripts/setup.sh does)" >&2
-    exit 1
-fi
-linux_package=${LINUX_PACKAGE:-$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
-                                 sed -n 's/^ *Depends: \(linux-image-[^:]*-arm64\).*/\1/p' | head -n 1)}
-[ -n "$linux_package" ] || {
-    echo "bench/net.sh: apt-cache knows no linux-image-arm64:arm64 (apt-get update after adding arm64?)" >&2
-    exit 1
-}
-# deb_of PACKAGE: the .deb of PACKAGE:arm64's candidate version in debs/, downloaded if missing.
-deb_of() {
-    local package=$1 version file
-    version=$(apt-cache policy "$package:arm64" | sed -n 's/^ *Candidate: //p')
-    if [ -z "$version" ] || [ "$version" = "(none)" ]; then
-        echo "bench/net.sh: apt has no candidate for $package:arm64" >&2
-        return 1
-    fi
-    file=$work/debs/${package}_${version//:/%3a}_arm64.deb
-    if [ ! -f "$file" ]; then
-        (cd "$work/debs" && apt-get download -q "$package:arm64=$version" >"$work/debs/download.log" 2>&1) || {
-            cat "$work/debs/download.log" >&2
-            return 1
-        }
-    fi
-    [ -f "$file" ] || { echo "bench/net.sh: apt-get download gave no $file" >&2; return 1; }
-    echo "$file"
-}
-kernel_deb=$(deb_of "$linux_package")
-busybox_deb=$(deb_of busybox-static)
-linux_dir=$work/linux/$(basename "$kernel_deb" .deb)
-busybox_dir=$work/busybox/$(basename "$busybox_deb" .deb)
-for pair in "$kernel_deb:$linux_dir" "$busybox_deb:$busybox_dir"; do
-    if [ ! -f "${pair#*:}/.unpacked" ]; then
-        rm -rf "${pair#*:}"
-        mkdir -p "${pair#*:}"
-        dpkg-deb -x "${pair%%:*}" "${pair#*:}"
-        touch "${pair#*:}/.unpacked"
-    fi
-done
-vmlinuz=$(find "$linux_dir/boot" -name 'vmlinuz-*' | head -n 1)
-config=$(find "$linux_dir/boot" -name 'config-*' | head -n 1)
-modules=$(find "$linux_dir/lib/modules" -mindepth 1 -maxdepth 1 -type d | head -n 1)
-if [ -z "$vmlinuz" ] || [ -z "$config" ] || [ -z "$modules" ]; then
-    echo "bench/net.sh: $kernel_deb has no boot/vmlinuz-*, boot/config-* or lib/modules/*" >&2
-    exit 1
-fi
-kernel_release=$(basename "$modules")
-
-initramfs_root=$work/initramfs
-initramfs=$work/initramfs.gz
-rm -rf "$initramfs_root"
-mkdir -p "$initramfs_root"/{bin,dev,etc,lib/modules,proc,sys,tmp}
-cp "$busybox_dir/bin/busybox" "$initramfs_root/bin/busybox"
-install -m 755 "$repo/bench/net/init" "$initramfs_root/init"
-install -m 755 "$repo/bench/net/udhcpc.script" "$initramfs_root/etc/udhcpc.script"
-# The modules the network needs, where the kernel has them as modules (=m), uncompressed.
-for option_module in VIRTIO_MMIO:virtio_mmio VIRTIO_NET:virtio_net NET_FAILOVER:net_failover FAILOVER:failover; do
-    option=CONFIG_${option_module%%:*} module=${option_module#*:}
-    setting=$(sed -n "s/^$option=//p" "$config")
-    case $setting in
-    y) continue ;;
-    m) ;;
-    *) echo "bench/net.sh: $config has no $option (the guest needs it)" >&2; exit 1 ;;
-    esac
-    file=$(find "$modules/kernel" -name "$module.ko*" | head -n 1)
-    [ -n "$file" ] || { echo "bench/net.sh: no $module.ko* in $modules" >&2; exit 1; }
-    case $file in
-    *.ko) cp "$file" "$initramfs_root/lib/modules/$module.ko" ;;
-    *.ko.xz) xz -dc "$file" >"$initramfs_root/lib/modules/$module.ko" ;;
-    *.ko.zst) zstd -q -dc "$file" >"$initramfs_root/lib/modules/$module.ko" ;;
-    *.ko.gz) gzip -dc "$file" >"$initramfs_root/lib/modules/$module.ko" ;;
-    *) echo "bench/net.sh: $file: unknown compression" >&2; exit 1 ;;
-    esac
-done
-# The kernel opens /dev/console for /init before anything is mounted (as root: a real node;
-# otherwise /init reopens it on devtmpfs).
-[ "$(id -u)" = 0 ] && mknod "$initramfs_root/dev/console" c 5 1
-(cd "$initramfs_root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$initramfs"
+# --- The Linux guest: the kernel, busybox, the init and the network's modules. ---
+guest_kernel
+guest_initramfs_start "$repo/bench/net/init"
+install -m 755 "$repo/bench/net/udhcpc.script" "$guest_root/etc/udhcpc.script"
+guest_add_modules VIRTIO_MMIO:virtio_mmio VIRTIO_NET:virtio_net NET_FAILOVER:net_failover FAILOVER:failover
+guest_initramfs_pack
 
 # --- Booting and measuring. ---
-qemu_pid=""
-stop_qemu() {
-    if [ -n "$qemu_pid" ]; then
-        kill "$qemu_pid" 2>/dev/null || true
-        wait "$qemu_pid" 2>/dev/null || true
-        qemu_pid=""
-    fi
-}
-trap stop_qemu EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-now() { date +%s.%N; }
 best() { printf '%s\n' "$@" | sort -g | tail -n 1; }
 
 # run_client NAME PORT WHAT ARGS...: the client's WHAT against 127.0.0.1:PORT; its summary line
@@ -242,41 +153,19 @@ run_client() {
 measure() {
     local name=$1 ready=$2 failure=$3
     shift 3
-    local log=$work/$name.log port start ready_at line
+    local log=$work/$name.log port
     result_mbps="" result_rate="" result_boot="" result_note=""
-    for _ in 1 2 3; do
-        port=$(free_port)
-        : >"$log"
-        start=$(now)
-        # shellcheck disable=SC2086 # the command lines' words
-        timeout "$timeout_s" $qemu -global virtio-mmio.force-legacy=false \
-            -netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$port-:$guest_port" \
+    mkdir -p "$work"
+    # shellcheck disable=SC2086 # --qemu-extra's words
+    if ! guest_boot "$log" "$ready" "$failure" "$guest_port" \
+            -global virtio-mmio.force-legacy=false \
             -device "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.0$net_device_options" \
-            -device virtio-rng-device,bus=virtio-mmio-bus.2 $qemu_extra "$@" </dev/null >"$log" 2>&1 &
-        qemu_pid=$!
-        ready_at=""
-        while kill -0 "$qemu_pid" 2>/dev/null; do
-            if grep -q -a -E "$ready" "$log"; then
-                ready_at=$(now)
-                break
-            fi
-            grep -q -a -E "$failure" "$log" && break
-            sleep 0.05
-        done
-        [ -n "$ready_at" ] && break
-        stop_qemu
-        # Someone took the port between free_port and QEMU's bind: again with another.
-        grep -q -a 'Could not set up host forwarding rule' "$log" && continue
-        break
-    done
-    if [ -z "$ready_at" ]; then
-        line=$(grep -m1 -a -E "$failure|qemu-system" "$log" || true)
-        result_note="$name: no ready line: ${line:-nothing within $timeout_s s} (see $log)"
-        stop_qemu
+            -device virtio-rng-device,bus=virtio-mmio-bus.2 $qemu_extra "$@"; then
+        result_note="$name: $guest_boot_note"
         return
     fi
-    result_boot=$(awk -v s="$start" -v e="$ready_at" 'BEGIN { printf "%.2f", e - s }')
-    echo "$name: ready after $result_boot s, host port $port: $(grep -m1 -a -E "$ready" "$log" | tr -d '\r')"
+    port=${guest_host_ports[0]} result_boot=$guest_boot_seconds
+    echo "$name: ready after $result_boot s, host port $port: $guest_ready_line"
     local run out mbps=() rates=() echo_timeout=$((60 + bytes / 100000))
     if run_client "$name" "$port" tcp-echo --bytes $((bytes / 10)) --connections "$connections" --timeout "$echo_timeout"; then
         echo "$name: warm-up $out"
@@ -304,7 +193,7 @@ measure() {
     if grep -q -a -E "$failure" "$log"; then
         result_note="$name: $(grep -m1 -a -E "$failure" "$log")"
     fi
-    stop_qemu
+    guest_stop
     [ ${#mbps[@]} -gt 0 ] && result_mbps=$(best "${mbps[@]}")
     [ ${#rates[@]} -gt 0 ] && result_rate=$(best "${rates[@]}")
     return 0
@@ -317,7 +206,7 @@ if [ "$linux_only" = 0 ]; then
     [ -n "$result_note" ] && notes+=("$result_note")
 fi
 measure linux 'linux-guest\|INFO: listening on' 'linux-guest\|ERROR|Kernel panic' \
-    -kernel "$vmlinuz" -initrd "$initramfs" -append "console=ttyAMA0 quiet"
+    -kernel "$guest_vmlinuz" -initrd "$guest_initramfs" -append "console=ttyAMA0 quiet"
 linux_mbps=$result_mbps linux_rate=$result_rate linux_boot=$result_boot
 [ -n "$result_note" ] && notes+=("$result_note")
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
@@ -333,8 +222,8 @@ echo
 echo "TCP echo through QEMU user-network hostfwd, $world (TCG, -smp 1)$([ -n "$net_device_options" ] && echo ", no virtio-net offloads"); best of $runs;" \
      "$bytes_arg over $connections connections;" \
      "rate for $seconds s, $rate_connections at a time; load average $load"
-echo "Linux guest: $linux_package $(dpkg-deb -f "$kernel_deb" Version) ($kernel_release)," \
-     "busybox-static $(dpkg-deb -f "$busybox_deb" Version), echo: busybox nc -e cat"
+echo "Linux guest: $guest_kernel_package $guest_kernel_version ($guest_kernel_release)," \
+     "busybox-static $guest_busybox_version, echo: busybox nc -e cat"
 echo
 printf '| %-28s | %12s | %12s | %8s |\n' "" cpp-sel4 "Linux guest" ratio
 printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..30})" "$(printf -- '-%.0s' {1..14})" \
