@@ -240,7 +240,7 @@ std::expected<Session, Error> Session::create(const ServerConfig &config) noexce
     std::unique_ptr<State> state(new (std::nothrow) State);
     if (!state)
         return std::unexpected(Error(Error::Code::out_of_memory));
-    const int result = mbedtls_ssl_setup(&state->ssl, &config.state().ssl);
+    const int result = mbedtls_ssl_setup(&state->ssl, &config.state_->ssl);
     if (result != 0)
         return std::unexpected(Error(out_of_memory(result) ? Error::Code::out_of_memory : Error::Code::setup, result));
     mbedtls_ssl_set_bio(&state->ssl, state.get(), bio_send, bio_receive, nullptr);

@@ -15,9 +15,16 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <array>
 #include <cstdint>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <fstream>
@@ -410,11 +417,12 @@ struct CurveCase {
 
 class TlsCurve : public Tls, public testing::WithParamInterface<CurveCase> {};
 
+// The client offers one curve (the RSA certificate does not need its own, as an ECDSA one does).
 TEST_P(TlsCurve, KeyExchangeOnEachCurve) {
-    auto config = make_config("ec");
+    auto config = make_config("rsa");
     auto stream = Stream::create(config, ServerEnd{&duplex});
     ASSERT_TRUE(stream.has_value());
-    Client client(duplex, read_file("ec.crt"), {}, {GetParam().curve, MBEDTLS_ECP_DP_SECP256R1});
+    Client client(duplex, read_file("rsa.crt"), {}, {GetParam().curve});
     const auto data = pattern(100, 4);
     auto [served, echoed] = run(echo_session(*stream, data.size()), echo_client(client, data));
     ASSERT_TRUE(served.has_value()) << served.error().describe() << ": " << served.error().reason();
@@ -427,6 +435,18 @@ INSTANTIATE_TEST_SUITE_P(Curves, TlsCurve,
                                          CurveCase{"Secp256r1", MBEDTLS_ECP_DP_SECP256R1},
                                          CurveCase{"Secp384r1", MBEDTLS_ECP_DP_SECP384R1}),
                          [](const testing::TestParamInfo<CurveCase> &info) { return std::string(info.param.name); });
+
+// A client whose groups lack P-256 cannot use the server's P-256 ECDSA certificate.
+TEST_F(Tls, EcdsaCertificateNeedsItsCurve) {
+    auto config = make_config("ec");
+    auto stream = Stream::create(config, ServerEnd{&duplex});
+    ASSERT_TRUE(stream.has_value());
+    Client client(duplex, read_file("ec.crt"), {}, {MBEDTLS_ECP_DP_CURVE25519});
+    auto [served, shaken] = run(stream->handshake(), client.handshake());
+    ASSERT_FALSE(served.has_value());
+    EXPECT_EQ(served.error().reason(), "no usable cipher suite");
+    EXPECT_EQ(shaken, MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE);
+}
 
 TEST_F(Tls, LargeDataBothWays) {
     auto config = make_config("ec");
@@ -648,6 +668,113 @@ TEST_F(Tls, EveryErrorIsDescribed) {
               "invalid certificate format");
     EXPECT_EQ(tls::Error(Code::handshake, MBEDTLS_ERR_SSL_COUNTER_WRAPPING).reason(), "mbedTLS error (see mbedtls_error())");
 }
+
+// openssl s_client (another implementation) against the server over a TCP connection on the
+// loopback: each suite with one of the curves, the certificate verified against itself. An
+// ECDSA certificate needs its own curve (P-256) among the client's groups (RFC 8422 5.1):
+// without it the server has no usable suite, as EcdsaCertificateNeedsItsCurve shows.
+struct SocketEnd {
+    int fd;
+
+    async::Task<std::expected<std::size_t, TransportError>> read(std::span<std::byte> buffer) noexcept {
+        co_await async::yield();
+        const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+        if (n < 0)
+            co_return std::unexpected(TransportError::broken);
+        co_return static_cast<std::size_t>(n);
+    }
+    async::Task<std::expected<void, TransportError>> write_all(std::span<const std::byte> data) noexcept {
+        co_await async::yield();
+        while (!data.empty()) {
+            const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+            if (n <= 0)
+                co_return std::unexpected(TransportError::broken);
+            data = data.subspan(static_cast<std::size_t>(n));
+        }
+        co_return std::expected<void, TransportError>{};
+    }
+};
+
+struct OpensslCase {
+    const char *name;
+    const char *cipher;
+    const char *group;
+    const char *key;
+};
+
+class TlsOpenssl : public Tls, public testing::WithParamInterface<OpensslCase> {};
+
+TEST_P(TlsOpenssl, OpensslClient) {
+    const OpensslCase c = GetParam();
+    auto config = make_config(c.key);
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(listener, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(listener, 1), 0);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr *>(&address), &length), 0);
+
+    const std::string cert = std::string(TLS_TEST_KEYS) + "/" + c.key + ".crt";
+    const std::string command = "echo ping | " OPENSSL " s_client -quiet -connect 127.0.0.1:" +
+                                std::to_string(ntohs(address.sin_port)) + " -tls1_2 -cipher " + c.cipher +
+                                " -groups " + c.group + " -CAfile " + cert +
+                                " -verify_hostname localhost -verify_return_error 2>&1";
+    FILE *client = ::popen(command.c_str(), "r");
+    ASSERT_NE(client, nullptr);
+    pollfd waiting{listener, POLLIN, 0};
+    ASSERT_EQ(::poll(&waiting, 1, 20000), 1) << "s_client did not connect";
+    const int fd = ::accept(listener, nullptr, nullptr);
+    ::close(listener);
+    ASSERT_GE(fd, 0);
+    const timeval timeout{20, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+
+    auto stream = tls::Stream<SocketEnd>::create(config, SocketEnd{fd});
+    ASSERT_TRUE(stream.has_value());
+    auto serve = [&]() -> async::Task<std::expected<std::string, tls::Error>> {
+        if (auto shaken = co_await stream->handshake(); !shaken)
+            co_return std::unexpected(shaken.error());
+        std::array<std::byte, 100> buffer;
+        auto n = co_await stream->read(buffer);
+        if (!n)
+            co_return std::unexpected(n.error());
+        const std::string got(reinterpret_cast<const char *>(buffer.data()), *n);
+        const std::string answer = "pong " + got;
+        if (auto written = co_await stream->write_all(std::as_bytes(std::span(answer))); !written)
+            co_return std::unexpected(written.error());
+        if (auto closed = co_await stream->close(); !closed)
+            co_return std::unexpected(closed.error());
+        co_return got;
+    };
+    auto handle = executor.spawn(serve());
+    ASSERT_TRUE(handle.has_value());
+    executor.run_until_stalled();
+    ASSERT_TRUE(handle->done());
+    auto served = handle->take();
+    ::close(fd);
+    std::string output;
+    std::array<char, 4096> chunk;
+    while (std::size_t n = std::fread(chunk.data(), 1, chunk.size(), client))
+        output.append(chunk.data(), n);
+    const int status = ::pclose(client);
+    ASSERT_TRUE(served.has_value()) << served.error().describe() << ": " << served.error().reason() << "\n" << output;
+    EXPECT_EQ(*served, "ping\n");
+    EXPECT_NE(output.find("pong ping"), std::string::npos) << output;
+    EXPECT_EQ(status, 0) << output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Suites, TlsOpenssl,
+    testing::Values(OpensslCase{"EcdheEcdsaAes128Gcm", "ECDHE-ECDSA-AES128-GCM-SHA256", "X25519:P-256", "ec"},
+                    OpensslCase{"EcdheEcdsaAes256Gcm", "ECDHE-ECDSA-AES256-GCM-SHA384", "P-384:P-256", "ec"},
+                    OpensslCase{"EcdheEcdsaChacha20", "ECDHE-ECDSA-CHACHA20-POLY1305", "P-256", "ec"},
+                    OpensslCase{"EcdheRsaAes128Gcm", "ECDHE-RSA-AES128-GCM-SHA256", "P-256", "rsa"},
+                    OpensslCase{"EcdheRsaAes256Gcm", "ECDHE-RSA-AES256-GCM-SHA384", "X25519", "rsa"},
+                    OpensslCase{"EcdheRsaChacha20", "ECDHE-RSA-CHACHA20-POLY1305", "P-384", "rsa"}),
+    [](const testing::TestParamInfo<OpensslCase> &info) { return std::string(info.param.name); });
 
 // The memory of one session: its own allocation (mbedTLS's context and the two buffers) and
 // what mbedTLS allocates for it, at the handshake's peak and once the handshake is over, with

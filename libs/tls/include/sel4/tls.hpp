@@ -38,6 +38,10 @@
 
 namespace sel4::tls {
 
+namespace detail {
+class Session;
+} // namespace detail
+
 /// Why a configuration or a session failed.
 class Error {
 public:
@@ -108,12 +112,11 @@ public:
     /// Frees the certificate, the key, the generator and mbedTLS's configuration.
     ~ServerConfig();
 
-    /// mbedTLS's state (src/tls.cpp); for the sessions.
+    /// mbedTLS's state (src/tls.cpp).
     struct State;
-    /// The state, for Session.
-    State &state() const noexcept { return *state_; }
 
 private:
+    friend class detail::Session;
     explicit ServerConfig(State *state) noexcept : state_(state) {}
     State *state_;
 };
@@ -153,7 +156,7 @@ public:
 
     /// mbedtls_ssl_handshake.
     std::expected<Step, Error> handshake() noexcept;
-    /// mbedtls_ssl_read into `buffer`; bytes 0: the peer's close_notify.
+    /// mbedtls_ssl_read into `buffer` (not empty); bytes 0: the peer's close_notify.
     std::expected<Step, Error> read(std::span<std::byte> buffer) noexcept;
     /// mbedtls_ssl_write of (a first part of) `data`; bytes: how much it took.
     std::expected<Step, Error> write(std::span<const std::byte> data) noexcept;
@@ -208,8 +211,11 @@ public:
     }
 
     /// Up to buffer.size() bytes of application data (at least one); 0 when the peer sent
-    /// close_notify. Errors: protocol, closed_without_notify, transport (and handshake's).
+    /// close_notify (or at once when `buffer` is empty). Errors: protocol,
+    /// closed_without_notify, transport (and handshake's).
     async::Task<std::expected<std::size_t, Error>> read(std::span<std::byte> buffer) noexcept {
+        if (buffer.empty())
+            co_return std::size_t{0};
         co_return co_await drive([buffer](detail::Session &session) noexcept { return session.read(buffer); });
     }
 
