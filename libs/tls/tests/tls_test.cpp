@@ -783,6 +783,7 @@ class TlsMemory : public Tls, public testing::WithParamInterface<const char *> {
 
 TEST_P(TlsMemory, MemoryPerSession) {
     auto config = make_config(GetParam());
+    const std::size_t config_bytes = ledger.current[index(Party::config)];
     auto stream = Stream::create(config, ServerEnd{&duplex});
     ASSERT_TRUE(stream.has_value());
     const std::size_t own = tls::detail::Session::state_bytes();
@@ -801,7 +802,8 @@ TEST_P(TlsMemory, MemoryPerSession) {
     const std::size_t peak = ledger.peak[index(Party::server)];
     std::cout << GetParam() << " session bytes: own " << own << ", mbedTLS's before the handshake "
               << before_handshake << ", at the handshake's peak " << peak << ", after it " << after_handshake
-              << "; in all " << own + after_handshake << " per open session, " << own + peak << " at most\n";
+              << "; in all " << own + after_handshake << " per open session, " << own + peak
+              << " at most; the configuration's mbedTLS bytes " << config_bytes << "\n";
     RecordProperty("session_bytes", static_cast<int>(own + after_handshake));
     RecordProperty("session_peak_bytes", static_cast<int>(own + peak));
     EXPECT_LT(own, 6000u);
