@@ -46,6 +46,11 @@
 #define MBEDTLS_SHA256_C
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_CTR_DRBG_C
+/* CTR_DRBG's entropy is only what the caller gives (ServerConfig::create, reseed): it must not
+ * ask for more by itself after mbedTLS's default of 10,000 requests (a few hundred handshakes).
+ * 2^30 requests, well within SP 800-90A's 2^48 for CTR_DRBG; ServerConfig::reseed restarts the
+ * count. */
+#define MBEDTLS_CTR_DRBG_RESEED_INTERVAL (1 << 30)
 
 /* Public keys: elliptic curves and RSA (PKCS#1 v1.5 signatures, as TLS 1.2 uses them). */
 #define MBEDTLS_BIGNUM_C

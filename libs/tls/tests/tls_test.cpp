@@ -634,6 +634,27 @@ TEST_F(Tls, ReseededConfigurationServes) {
     EXPECT_EQ(*served, data);
 }
 
+// The generator does not ask for entropy of its own after mbedTLS's default of 10,000
+// requests: there is none beyond the seed (MBEDTLS_CTR_DRBG_RESEED_INTERVAL).
+TEST_F(Tls, GeneratorOutlastsTheDefaultReseedInterval) {
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_ctr_drbg_init(&drbg);
+    static bool seeded = false;
+    seeded = false;
+    const auto once = [](void *, unsigned char *out, std::size_t n) {
+        if (seeded)
+            return MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
+        seeded = true;
+        std::memset(out, 0x33, n);
+        return 0;
+    };
+    ASSERT_EQ(mbedtls_ctr_drbg_seed(&drbg, once, nullptr, nullptr, 0), 0);
+    std::array<unsigned char, 32> block;
+    for (int request = 0; request < 30000; ++request)
+        ASSERT_EQ(mbedtls_ctr_drbg_random(&drbg, block.data(), block.size()), 0) << "request " << request;
+    mbedtls_ctr_drbg_free(&drbg);
+}
+
 TEST_F(Tls, BadCertificatesAndKeysAreRejected) {
     const auto cert = read_file("ec.crt");
     const auto key = read_file("ec.key");
