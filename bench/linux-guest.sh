@@ -150,7 +150,7 @@ guest_add_program() {
             for dir in "${dirs[@]}"; do
                 case $name in
                 /*) [ -e "$dir$name" ] && found=$dir$name ;;
-                *) found=$(find "$dir/lib" "$dir/usr/lib" -name "$name" 2>/dev/null | head -n 1) ;;
+                *) found=$(find "$dir/lib" "$dir/usr/lib" -name "$name" 2>/dev/null | head -n 1 || true) ;;
                 esac
                 [ -n "$found" ] && break
             done
