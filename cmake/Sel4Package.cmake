@@ -14,7 +14,7 @@ set(exported sel4 sel4-alloc libc-musl zlib-inflate runtime-string runtime-heap 
 if(TARGET sel4-microkit-pd) # the Microkit worlds' PD runtimes (libs/microkit/cpp)
   list(APPEND exported microkit-pd-runtime microkit-pd-runtime-minimal sel4-microkit-pd sel4-microkit-pd-minimal)
 endif()
-foreach(lib log sync shared-memory queue microkit-message async block lwip net) # libs/<lib>, where built
+foreach(lib log sync shared-memory queue microkit-message async block fat http tls lwip net) # libs/<lib>, where built
   if(TARGET sel4-${lib})
     list(APPEND exported sel4-${lib})
   endif()

@@ -57,7 +57,7 @@ enum class Kind : std::uint8_t {
 
 /// A Site's answer to open().
 template <class File> struct Found {
-    Kind kind = Kind::missing;
+    Kind kind = Kind::missing;             ///< What is there.
     std::optional<File> file;              ///< For Kind::file.
     std::uint64_t size = 0;                ///< For Kind::file.
     std::optional<std::int64_t> modified;  ///< Seconds since 1970, when the site knows.
@@ -99,7 +99,10 @@ struct Config {
 struct Stats {
     std::uint64_t connections = 0; ///< serve() calls.
     std::uint64_t requests = 0;    ///< Requests answered (errors included).
-    std::uint64_t status_2xx = 0, status_3xx = 0, status_4xx = 0, status_5xx = 0;
+    std::uint64_t status_2xx = 0;  ///< Responses 200..299.
+    std::uint64_t status_3xx = 0;  ///< Responses 300..399.
+    std::uint64_t status_4xx = 0;  ///< Responses 400..499.
+    std::uint64_t status_5xx = 0;  ///< Responses 500..599.
     std::uint64_t bytes_sent = 0; ///< Heads and bodies.
     std::uint64_t closed_by_peer = 0; ///< Connections the client closed (or broke) between or in requests.
 };

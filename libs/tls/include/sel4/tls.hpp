@@ -82,10 +82,10 @@ private:
     int mbedtls_;
 };
 
-/// The smallest and largest seed ServerConfig::create takes: CTR_DRBG's entropy input
-/// (48 bytes, AES-256 with a derivation function) and at most 336 more bytes of
-/// personalisation.
+/// The smallest seed ServerConfig::create takes: CTR_DRBG's entropy input (48 bytes, AES-256
+/// with a derivation function).
 inline constexpr std::size_t min_seed_bytes = 48;
+/// The largest seed: the entropy input and at most 336 more bytes of personalisation.
 inline constexpr std::size_t max_seed_bytes = 384;
 
 /// A server's configuration: its certificate chain and private key, mbedTLS's TLS 1.2 server

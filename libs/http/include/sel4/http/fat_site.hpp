@@ -13,6 +13,7 @@
 
 namespace sel4::http {
 
+/// The Site of the files under one directory of a FAT volume on `Device` (see the file's comment).
 template <block::BlockDevice Device, std::size_t MaxBlockBytes = 4096> class FatSite {
 public:
     /// An open file of the volume.

@@ -46,7 +46,7 @@ enum class Method : std::uint8_t { get, head, other };
 
 /// A parsed request: views into the connection's head buffer, valid until the next request.
 struct Request {
-    Method method = Method::other;
+    Method method = Method::other;      ///< GET, HEAD or another.
     std::string_view target;            ///< The request target as sent.
     std::string_view path;              ///< Its path, still percent-encoded (no query).
     std::string_view if_modified_since; ///< The header's value, or empty.
@@ -111,8 +111,8 @@ private:
 /// dropped. Fails (400) on a malformed escape, a NUL or control byte, a backslash, a ".."
 /// segment or more than max_path_bytes bytes.
 struct Path {
-    std::array<char, max_path_bytes> bytes{};
-    std::size_t length = 0;
+    std::array<char, max_path_bytes> bytes{}; ///< The path's bytes (the first `length`).
+    std::size_t length = 0;                   ///< How many of `bytes` it has.
     bool trailing_slash = false; ///< The path ended with '/' (or was empty or "/").
     /// "/a/b" (always starting with '/'; "/" for the root).
     std::string_view view() const noexcept { return {bytes.data(), length}; }
@@ -131,17 +131,20 @@ std::optional<std::int64_t> parse_http_date(std::string_view text) noexcept;
 
 /// A byte range of a representation: bytes [first, last].
 struct ByteRange {
-    std::uint64_t first = 0, last = 0;
+    std::uint64_t first = 0; ///< The first byte's offset.
+    std::uint64_t last = 0;  ///< The last byte's offset (included).
+    /// Same bytes.
     friend constexpr bool operator==(const ByteRange &, const ByteRange &) = default;
 };
 /// What a Range header asks of a representation of `size` bytes.
 struct RangeRequest {
+    /// The three answers.
     enum class Kind : std::uint8_t {
         whole,          ///< No usable range (absent, malformed, several ranges, or not bytes): 200.
         partial,        ///< One satisfiable range: 206 with `range`.
         unsatisfiable,  ///< One range past the end: 416.
-    } kind = Kind::whole;
-    ByteRange range;
+    } kind = Kind::whole; ///< The answer.
+    ByteRange range;      ///< The range, for Kind::partial.
 };
 /// The Range header `value` against a representation of `size` bytes.
 RangeRequest parse_range(std::string_view value, std::uint64_t size) noexcept;
