@@ -9,15 +9,6 @@ namespace {
 
 constexpr char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-constexpr bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    return true;
-}
-
 constexpr int hex_value(char c) noexcept {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -80,6 +71,22 @@ constexpr Civil civil_from_days(std::int64_t z) noexcept {
     return {y + (m <= 2), m, d};
 }
 
+// A number's decimal digits.
+class Decimal {
+public:
+    explicit Decimal(std::uint64_t value) noexcept {
+        do {
+            digits_[--start_] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        } while (value != 0);
+    }
+    std::string_view view() const noexcept { return {digits_ + start_, sizeof digits_ - start_}; }
+
+private:
+    char digits_[20];
+    std::size_t start_ = sizeof digits_;
+};
+
 std::optional<unsigned> month_of(std::string_view name) noexcept {
     for (unsigned i = 0; i < 12; ++i)
         if (name == month_names[i])
@@ -105,6 +112,15 @@ std::optional<std::int64_t> date_of(std::uint64_t year, std::optional<unsigned> 
 }
 
 } // namespace
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+    return true;
+}
 
 std::string_view reason(Status status) noexcept {
     switch (status) {
@@ -324,11 +340,8 @@ Head &Head::header(std::string_view name, std::string_view value) noexcept {
 }
 
 Head &Head::header(std::string_view name, std::uint64_t value) noexcept {
-    append(name);
-    append(": ");
-    append(value);
-    append("\r\n");
-    return *this;
+    const Decimal digits(value);
+    return header(name, digits.view());
 }
 
 Head &Head::content_range(ByteRange range, std::uint64_t size) noexcept {
@@ -365,15 +378,6 @@ void Head::append(std::string_view text) noexcept {
     length_ += text.size();
 }
 
-void Head::append(std::uint64_t value) noexcept {
-    char digits[20];
-    std::size_t n = 0;
-    do {
-        digits[n++] = static_cast<char>('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
-    std::reverse(digits, digits + n);
-    append(std::string_view(digits, n));
-}
+void Head::append(std::uint64_t value) noexcept { append(Decimal(value).view()); }
 
 } // namespace sel4::http

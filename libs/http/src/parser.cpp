@@ -17,17 +17,6 @@ namespace {
     return *std::launder(reinterpret_cast<::http_parser *>(storage.data()));
 }
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    }
-    return true;
-}
-
 } // namespace
 
 static_assert(sizeof(::http_parser) <= 64 && alignof(::http_parser) <= 8, "http_parser does not fit its storage");

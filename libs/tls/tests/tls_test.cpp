@@ -298,6 +298,15 @@ private:
     mbedtls_ctr_drbg_context drbg_;
 };
 
+// The server's side of a test that ends in a read: the handshake, then one read of up to 100
+// bytes.
+async::Task<std::expected<std::size_t, tls::Error>> handshake_then_read(Stream &stream) {
+    if (auto shaken = co_await stream.handshake(); !shaken)
+        co_return std::unexpected(shaken.error());
+    std::array<std::byte, 100> buffer;
+    co_return co_await stream.read(buffer);
+}
+
 class Tls : public testing::Test {
 protected:
     static void SetUpTestSuite() { mbedtls_platform_set_calloc_free(counting_calloc, counting_free); }
@@ -550,19 +559,13 @@ TEST_F(Tls, TamperedRecordIsRejected) {
     auto stream = Stream::create(config, ServerEnd{&duplex});
     ASSERT_TRUE(stream.has_value());
     Client client(duplex, read_file("ec.crt"));
-    auto server_side = [&]() -> async::Task<std::expected<std::size_t, tls::Error>> {
-        if (auto shaken = co_await stream->handshake(); !shaken)
-            co_return std::unexpected(shaken.error());
-        std::array<std::byte, 100> buffer;
-        co_return co_await stream->read(buffer);
-    };
     auto client_side = [&]() -> async::Task<int> {
         if (int r = co_await client.handshake(); r != 0)
             co_return r;
         client.corrupt_next_write = true;
         co_return co_await client.write(pattern(50, 1));
     };
-    auto [served, wrote] = run(server_side(), client_side());
+    auto [served, wrote] = run(handshake_then_read(*stream), client_side());
     EXPECT_EQ(wrote, 0);
     ASSERT_FALSE(served.has_value());
     EXPECT_EQ(served.error(), tls::Error(Code::protocol, MBEDTLS_ERR_SSL_INVALID_MAC));
@@ -573,18 +576,12 @@ TEST_F(Tls, PeerClosesWithoutNotify) {
     auto stream = Stream::create(config, ServerEnd{&duplex});
     ASSERT_TRUE(stream.has_value());
     Client client(duplex, read_file("ec.crt"));
-    auto server_side = [&]() -> async::Task<std::expected<std::size_t, tls::Error>> {
-        if (auto shaken = co_await stream->handshake(); !shaken)
-            co_return std::unexpected(shaken.error());
-        std::array<std::byte, 100> buffer;
-        co_return co_await stream->read(buffer);
-    };
     auto client_side = [&]() -> async::Task<int> {
         const int r = co_await client.handshake();
         duplex.to_server.close();
         co_return r;
     };
-    auto [served, shaken] = run(server_side(), client_side());
+    auto [served, shaken] = run(handshake_then_read(*stream), client_side());
     EXPECT_EQ(shaken, 0);
     ASSERT_FALSE(served.has_value());
     EXPECT_EQ(served.error().code(), Code::closed_without_notify);

@@ -120,6 +120,9 @@ struct Path {
 /// `path` (still percent-encoded) decoded and normalised, or nothing when it is malformed.
 std::optional<Path> normalise(std::string_view path) noexcept;
 
+/// Whether `a` and `b` are the same but for the case of ASCII letters.
+bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept;
+
 /// The MIME type of a file, by its name's extension ("text/html; charset=utf-8", ...;
 /// "application/octet-stream" when unknown).
 std::string_view mime_type(std::string_view path) noexcept;
