@@ -211,7 +211,7 @@ def run_load(args):
         say(f"wrk {url}: 16 connections, {args.seconds} s: {requests} requests, {rate:.1f}/s, no errors, all 2xx")
 
 
-def exchange(data, tls=False, read=True, timeout=15):
+def exchange(data, tls=False, read=True, timeout=30):
     """Sends `data` on a new connection, returns what comes back until the server closes."""
     raw = socket.create_connection(("127.0.0.1", port(443 if tls else 80)), timeout=timeout)
     sock = raw
@@ -250,7 +250,7 @@ def bad_requests():
         ("header without colon", b"GET / HTTP/1.1\r\nHost: x\r\nbroken header\r\n\r\n", {400}),
         ("control bytes in the target", b"GET /\x01\x02 HTTP/1.1\r\nHost: x\r\n\r\n", {400}),
         ("POST", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc", {405}),
-        ("DELETE", b"DELETE / HTTP/1.1\r\nHost: x\r\n\r\n", {405}),
+        ("DELETE", b"DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", {405}),
         ("long target", b"GET " + long_target + b" HTTP/1.1\r\nHost: x\r\n\r\n", {414}),
         ("large header", b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * MAX_HEAD + b"\r\n\r\n", {431}),
         ("many headers", b"GET / HTTP/1.1\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(2000)) + b"\r\n",
