@@ -20,14 +20,16 @@
 #      mounted read-only, DHCP with bench/net/udhcpc.script, `busybox httpd -f -p 80 -h
 #      /mnt/site`: a process per connection, one request per connection, no keep-alive) and
 #      Debian's hitch (a TLS proxy, event-driven, one worker; TLS 1.2 as cpp-sel4 speaks,
-#      /mnt/tls/key.pem and cert.pem, forwarding 443 to 127.0.0.1:80) with the dynamic loader
+#      preferring ECDHE-ECDSA-AES128-GCM-SHA256, the suite cpp-sel4 chooses for OpenSSL's
+#      clients; /mnt/tls/key.pem and cert.pem, forwarding 443 to 127.0.0.1:80) with the dynamic loader
 #      and its libraries from Debian's libc6, libssl3 and libev4; ready at
 #      `linux-guest|INFO: serving http://`. Without hitch (a package missing) the HTTPS rows
 #      say "no TLS terminator" for Linux, and why.
 # For each system, each of /style.css (the small file) and /files/1mib.bin (1 MiB) over
 # http:// and https://: curl fetches it once and it must be byte-identical to the disk's file
-# (mcopy), then wrk runs --warmup seconds (not counted) and --duration seconds with
-# --connections connections on --threads threads (bench/http/summary.lua reports exact totals):
+# (mcopy); the TLS protocol and suite `openssl s_client` gets are printed; then wrk runs
+# --warmup seconds (not counted) and --duration seconds with --connections connections on
+# --threads threads (bench/http/summary.lua reports exact totals):
 # requests per second and MB/s (10^6 bytes read per second, response headers included, as wrk
 # counts). Errors (connect, read, write, timeouts, non-2xx/3xx statuses) are counted and noted.
 # The table's ratio is cpp-sel4 / Linux of requests per second: above 1 is better for cpp-sel4.
