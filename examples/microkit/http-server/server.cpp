@@ -2,12 +2,12 @@
 // the virtio-net, timer and virtio-rng drivers), mounts the FAT partition of the virtio disk
 // (libs/block's cache, libs/fat) and serves its /site over HTTP on port 80 and HTTPS on 443
 // (sel4::http; sel4::tls over mbedTLS, with the key and certificate from the disk's /tls and
-// its DRBG seeded from virtio-rng). Each connection is a task of its own, up to
-// max_connections a port at once: past that a connection gets a 503 (HTTP) or is closed
-// (HTTPS). A connection is closed when it says nothing for idle_timeout, or when a request
-// has not come whole request_deadline after the connection opened or the last response went
-// out (a client that trickles its request in, slowloris-style, holds a task that long and no
-// longer).
+// its DRBG seeded from virtio-rng, and reseeded from it every reseed_every HTTPS
+// connections). Each connection is a task of its own, up to max_connections a port at once:
+// past that a connection gets a 503 (HTTP) or is closed (HTTPS). A connection is closed when
+// it says nothing for idle_timeout, or when a request has not come whole request_deadline
+// after the connection opened or the last response went out (a client that trickles its
+// request in, slowloris-style, holds a task that long and no longer).
 //
 // /_status is the server's own: a JSON object of its heap (bytes in use, the high-water
 // mark), connections and requests, for the soak test and for the curious. Everything else is
@@ -59,6 +59,7 @@ constexpr std::size_t max_connections = 24; // a port
 constexpr auto idle_timeout = 15s;
 constexpr auto request_deadline = 30s;
 constexpr std::string_view document_root = "/site";
+constexpr std::uint64_t reseed_every = 16; // HTTPS connections between fresh entropy (2 calls to the rng driver)
 
 const mk::Channel rng_channel(3); // the standard channels (drivers/systems.cmake)
 const mk::Channel blk_channel(4);
@@ -179,7 +180,16 @@ async::Task<void> serve_plain(net::TcpStream stream) {
     log_totals();
 }
 
+async::Task<void> gather_seed(std::span<std::byte, 64> seed);
+
 async::Task<void> serve_secure(net::TcpStream stream) {
+    if (secure.connections % reseed_every == 0) { // (counted before the task runs: from 1)
+        std::array<std::byte, 64> seed{};
+        co_await gather_seed(seed);
+        if (auto reseeded = tls_config->reseed(seed); !reseeded)
+            log::warn("TLS: reseeding: {} {}", reseeded.error().describe(), reseeded.error().reason());
+        std::fill(seed.begin(), seed.end(), std::byte{0});
+    }
     {
         auto session = tls::Stream<Connection>::create(*tls_config, Connection(stream));
         if (!session) {
