@@ -15,9 +15,9 @@ SEL4_PORT_TCP_443 in the environment).
       wrk, 16 connections for S seconds over HTTP and then HTTPS: zero socket errors, zero
       non-2xx responses.
   http-test.py bad-input
-      malformed, truncated, oversized and slow requests and aborted TLS handshakes, each
-      answered with its status or a closed connection; past the connection limit a 503; then
-      a normal GET over HTTP and HTTPS still succeeds.
+      malformed, truncated, oversized and slow requests, aborted TLS handshakes and a client
+      that stops reading, each answered with its status or a closed connection; past the
+      connection limit a 503; then a normal GET over HTTP and HTTPS still succeeds.
   http-test.py soak      [--seconds S]
       S seconds of mixed load (wrk over HTTP and HTTPS, bad input, curl checks), reading the
       server's /_status (its heap's use and high-water mark) after the first minute and at the
@@ -50,6 +50,7 @@ MAX_CONNECTIONS = 24  # per port: one more gets a 503
 MAX_HEAD = 8192  # request line and headers
 MAX_TARGET = 2048  # the request target: longer is a 414
 REQUEST_DEADLINE = 30  # seconds for a request to arrive whole
+IDLE_TIMEOUT = 15  # seconds of silence, or of a write that does not go
 LAST_MODIFIED = "Thu, 01 Jan 2026 00:00:00 GMT"
 
 
@@ -326,6 +327,16 @@ def run_bad_input(args):
         for sock in held:
             sock.close()
     say(f"{MAX_CONNECTIONS} connections open: the next one got a 503")
+    # A client that asks for 8 MiB and reads none of it: once a write has waited IDLE_TIMEOUT,
+    # the server closes the connection (its task and its slot are free again).
+    stuck = socket.create_connection(("127.0.0.1", port(80)), timeout=10)
+    stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stuck.sendall(b"GET /files/1mib.bin HTTP/1.1\r\nHost: x\r\n\r\n" * 8)
+    time.sleep(IDLE_TIMEOUT + 15)
+    open_now = server_status()["connections_open"]
+    stuck.close()
+    check(open_now == 1, f"a client that does not read still holds its connection ({open_now} open)")
+    say(f"a client that stopped reading: closed within {IDLE_TIMEOUT + 15} s")
     time.sleep(1)
     for tls in (False, True):
         got = exchange(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", tls=tls)
@@ -353,7 +364,11 @@ def run_soak(args):
             requests, _ = wrk(url, 20, connections, timeout=30)
             totals["requests"] += requests
         for what, request, allowed in bad_requests()[:8]:
-            check(status_of(exchange(request)) in allowed, f"soak: {what}")
+            try:
+                status = status_of(exchange(request))
+            except socket.timeout:
+                raise Failure(f"soak, round {rounds + 1}: {what}: neither an answer nor a close in 30 s")
+            check(status in allowed, f"soak, round {rounds + 1}: {what}: status {status}, expected {allowed}")
         raw = socket.create_connection(("127.0.0.1", port(443)), timeout=10)
         raw.sendall(b"\x16\x03\x01\x00\xc8\x01\x00")
         raw.close()

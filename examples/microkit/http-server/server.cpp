@@ -7,7 +7,8 @@
 // past that a connection gets a 503 (HTTP) or is closed (HTTPS). A connection is closed when
 // it says nothing for idle_timeout, or when a request has not come whole request_deadline
 // after the connection opened or the last response went out (a client that trickles its
-// request in, slowloris-style, holds a task that long and no longer).
+// request in, slowloris-style, holds a task that long and no longer), or when a write has not
+// gone for idle_timeout (a client that stopped reading).
 //
 // /_status is the server's own: a JSON object of its heap (bytes in use, the high-water
 // mark), connections and requests, for the soak test and for the curious. Everything else is
@@ -111,8 +112,8 @@ struct Ended {
 template <class T> using Io = std::expected<T, Ended>;
 
 // A TCP connection as sel4::http's and sel4::tls's transport: reads that end at the idle
-// timeout or the request deadline, whichever comes first, and writes that start the deadline
-// anew.
+// timeout or the request deadline, whichever comes first, and writes that end at the idle
+// timeout (a client that stops reading) and start the deadline anew.
 class Connection {
 public:
     explicit Connection(net::TcpStream &stream) noexcept
@@ -130,10 +131,12 @@ public:
         co_return **got;
     }
     async::Task<Io<void>> write_all(std::span<const std::byte> data) {
-        auto written = co_await stream_.write_all(data);
+        auto written = co_await network.timers().timeout(stream_.write_all(data), idle_timeout);
         deadline_ = network.timers().now() + request_deadline;
         if (!written)
-            co_return std::unexpected(Ended{.error = written.error()});
+            co_return std::unexpected(Ended{.timed_out = true});
+        if (!*written)
+            co_return std::unexpected(Ended{.error = written->error()});
         co_return Io<void>{};
     }
 
