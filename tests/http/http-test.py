@@ -19,9 +19,10 @@ SEL4_PORT_TCP_443 in the environment).
       that stops reading, each answered with its status or a closed connection; past the
       connection limit a 503; then a normal GET over HTTP and HTTPS still succeeds.
   http-test.py soak      [--seconds S]
-      S seconds of mixed load (wrk over HTTP and HTTPS, bad input, curl checks), reading the
-      server's /_status (its heap's use and high-water mark) after the first minute and at the
-      end: the high-water mark must not have grown.
+      the connection limit filled on both ports (every TLS session the server allows at
+      once), then S seconds of mixed load (wrk over HTTP and HTTPS, bad input, aborted TLS
+      handshakes), reading the server's /_status (its heap's use and high-water mark) after the
+      first minute and at the end: the high-water mark must not have grown.
 
 The disk image's files are read back with mcopy, so the expected bytes are the image's own.
 Summaries go to standard error (the runner shows them as "client| " lines: standard output is
@@ -46,7 +47,7 @@ import time
 PROGRAM = "http-test.py"
 PARTITION_OFFSET = 2048 * 512  # examples/microkit/http-server/site/make-site.py
 # The server's limits (examples/microkit/http-server/server.cpp).
-MAX_CONNECTIONS = 24  # per port: one more gets a 503
+MAX_CONNECTIONS = 20  # per port: one more gets a 503
 MAX_HEAD = 8192  # request line and headers
 MAX_TARGET = 2048  # the request target: longer is a 414
 REQUEST_DEADLINE = 30  # seconds for a request to arrive whole
@@ -351,8 +352,51 @@ def server_status():
     return json.loads(body)
 
 
+def kept_alive(tls):
+    """A connection with one GET of /style.css answered, left open."""
+    raw = socket.create_connection(("127.0.0.1", port(443 if tls else 80)), timeout=30)
+    sock = raw
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        sock = context.wrap_socket(raw, server_hostname="localhost")
+    sock.sendall(b"GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        check(chunk != b"", "a held connection closed before its response")
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    check(status_of(head) == 200, f"a held connection's GET: {head[:40]!r}")
+    length = int(re.search(rb"Content-Length: (\d+)", head).group(1))
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        check(chunk != b"", "a held connection's body ended early")
+        body += chunk
+    return sock
+
+
+def fill():
+    """As many connections as the server takes, on both ports, all open at once: its memory's
+    bound (every TLS session it allows), reached in the soak's first minute."""
+    held = []
+    try:
+        for i in range(2 * MAX_CONNECTIONS):
+            try:
+                held.append(kept_alive(tls=i % 2 == 0))
+            except (socket.timeout, OSError) as error:
+                raise Failure(f"held connection {i + 1} ({'HTTPS' if i % 2 == 0 else 'HTTP'}): {error}")
+    finally:
+        for sock in held:
+            sock.close()
+    return len(held)
+
+
 def run_soak(args):
     started = time.monotonic()
+    held = fill()
+    say(f"{held} connections open at once (the limit on both ports), then closed")
     first = None
     rounds = 0
     totals = {"requests": 0}

@@ -56,7 +56,8 @@ using namespace std::chrono_literals;
 
 constexpr std::uint16_t http_port = 80;
 constexpr std::uint16_t https_port = 443;
-constexpr std::size_t max_connections = 24; // a port
+// A port's: 40 of lwIP's 48 TCP pcbs, the rest for TIME_WAIT and connections being refused.
+constexpr std::size_t max_connections = 20;
 constexpr auto idle_timeout = 15s;
 constexpr auto request_deadline = 30s;
 constexpr std::string_view document_root = "/site";
@@ -74,7 +75,9 @@ using Disk = blk::Partition<Cache>;
 using Volume = fat::Volume<Disk>;
 using Site = http::FatSite<Disk>;
 
-async::FramePool<1024 * 1024> frames;
+// The connections' frames: about 21 KiB each (the head buffer and the body chunk, sel4::http's and
+// sel4::tls's awaits), 40 at once, with room.
+async::FramePool<3 * 1024 * 1024> frames;
 net::microkit::Client network;
 async::Executor executor;
 bool kick_blk = false;
