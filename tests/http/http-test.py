@@ -213,15 +213,20 @@ def run_load(args):
         say(f"wrk {url}: 16 connections, {args.seconds} s: {requests} requests, {rate:.1f}/s, no errors, all 2xx")
 
 
+def connect(tls, timeout):
+    """A connection to the server's port 80, or 443 with TLS (the certificate not checked)."""
+    raw = socket.create_connection(("127.0.0.1", port(443 if tls else 80)), timeout=timeout)
+    if not tls:
+        return raw
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context.wrap_socket(raw, server_hostname="localhost")
+
+
 def exchange(data, tls=False, read=True, timeout=30):
     """Sends `data` on a new connection, returns what comes back until the server closes."""
-    raw = socket.create_connection(("127.0.0.1", port(443 if tls else 80)), timeout=timeout)
-    sock = raw
-    if tls:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        sock = context.wrap_socket(raw, server_hostname="localhost")
+    sock = connect(tls, timeout)
     try:
         sock.sendall(data)
         got = b""
@@ -354,13 +359,7 @@ def server_status():
 
 def kept_alive(tls):
     """A connection with one GET of /style.css answered, left open."""
-    raw = socket.create_connection(("127.0.0.1", port(443 if tls else 80)), timeout=30)
-    sock = raw
-    if tls:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        sock = context.wrap_socket(raw, server_hostname="localhost")
+    sock = connect(tls, 30)
     sock.sendall(b"GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n")
     data = b""
     while b"\r\n\r\n" not in data:
